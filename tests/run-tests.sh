@@ -1,0 +1,77 @@
+#!/bin/sh
+# The suite runner, called by the top-level "make check" after every test
+# program is built.  Runs the host unit tests, then (unless VM_TESTS=no)
+# every boot group of tests/vm/groups in the test VM.  Each unit-test "ok" /
+# "not ok" line and each VM scenario counts as one test; the last line is
+# "N passed, N failed".  Exit status: 0 only when nothing failed.
+#
+# Environment: srcdir, builddir (absolute), VM_TESTS=yes|no,
+# UNIT_ONLY=1 or VM_GROUPS="name ..." to narrow a run.
+set -u
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${builddir:-$srcdir}
+pass=0
+fail=0
+skip=0
+log=$builddir/tests/test-suite.log
+: >"$log"
+
+count_tap() {	# count_tap NAME OUTPUTFILE RC: add one program's TAP lines
+	np=$(grep -c '^ok ' "$2")
+	nf=$(grep -c '^not ok ' "$2")
+	if [ "$3" -ne 0 ] && [ "$nf" -eq 0 ]; then
+		nf=1
+		echo "FAIL: $1 exited $3 without a 'not ok' line"
+	fi
+	grep '^not ok ' "$2" | sed "s|^|FAIL: $1: |"
+	echo "$1: $np passed, $nf failed"
+	pass=$((pass + np))
+	fail=$((fail + nf))
+}
+
+run_unit() {
+	for t in "$builddir"/tests/unit/test_*; do
+		[ -x "$t" ] || continue
+		case "$t" in *.o|*.c) continue ;; esac
+		name=unit/$(basename "$t")
+		out=$builddir/tests/unit/$(basename "$t").out
+		(cd "$srcdir/tests/unit" && "$t") >"$out" 2>&1
+		rc=$?
+		cat "$out" >>"$log"
+		count_tap "$name" "$out" "$rc"
+	done
+}
+
+run_vm() {
+	groups=$srcdir/tests/vm/groups
+	grep -v '^[[:space:]]*#' "$groups" | grep -v '^[[:space:]]*$' |
+	while read -r name rest; do
+		if [ -n "${VM_GROUPS:-}" ]; then
+			case " $VM_GROUPS " in *" $name "*) ;; *) continue ;; esac
+		fi
+		out=$builddir/tests/vm-$name.out
+		echo "VM group $name: $rest"
+		# shellcheck disable=SC2086
+		eval "$srcdir/tests/vm/run.sh --builddir \"$builddir\" --name $name $rest" \
+			>"$out" 2>&1
+		rc=$?
+		cat "$out" >>"$log"
+		grep -E '^(PASS|FAIL|SKIP): ' "$out"
+		[ "$rc" -eq 0 ] || grep -q '^FAIL: ' "$out" ||
+			echo "FAIL: $name: run.sh exited $rc (see $out)"
+	done >"$builddir/tests/vm-results.txt"
+	cat "$builddir/tests/vm-results.txt"
+	np=$(grep -c '^PASS: ' "$builddir/tests/vm-results.txt")
+	nf=$(grep -c '^FAIL: ' "$builddir/tests/vm-results.txt")
+	ns=$(grep -c '^SKIP: ' "$builddir/tests/vm-results.txt")
+	pass=$((pass + np))
+	fail=$((fail + nf))
+	skip=$((skip + ns))
+}
+
+[ -n "${VM_GROUPS:-}" ] || run_unit
+if [ "${VM_TESTS:-yes}" != no ] && [ -z "${UNIT_ONLY:-}" ]; then
+	run_vm
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
