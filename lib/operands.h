@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * operands.h - the options of a copy, as parsed from dd-style operands.
+ *
+ * Contract: sgm_parse() fills a struct sgm_opts from argv, applies every
+ * default and every conflict check in one place, and on error prints one
+ * line naming the problem and returns an sg3_utils exit status
+ * (SG_LIB_SYNTAX_ERROR 1, SG_LIB_CONTRADICT 31, ...).  Nothing else in the
+ * suite validates operands.
+ */
+#ifndef SGSMMAP_OPERANDS_H
+#define SGSMMAP_OPERANDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Per-end flags from iflag= / oflag= (and dio=, fua=). */
+struct sgm_flags {
+	bool append;		/* O_APPEND on a non-sg output */
+	bool dio;		/* SG_FLAG_DIRECT_IO on an sg end */
+	bool direct;		/* O_DIRECT on a non-sg end */
+	bool dpo;		/* DPO bit in READ/WRITE CDBs */
+	bool dsync;		/* O_SYNC on a non-sg end */
+	bool excl;		/* O_EXCL on open */
+	bool fua;		/* FUA bit in READ/WRITE CDBs */
+	bool null;		/* accepted and ignored, as in sg3_utils */
+	bool smmap;		/* shared mmap IO (see sg_reserve) */
+};
+
+struct sgm_opts {
+	const char *inf;	/* if=: NULL or "-" means stdin */
+	const char *outf;	/* of=: NULL or "-" means stdout */
+	const char *out2f;	/* of2=: second destination, or NULL */
+	int bs;			/* bs= (ibs= and obs= must equal it) */
+	int bpt;		/* blocks per transfer, defaulted from bs */
+	int cdbsz_in;		/* 6, 10, 12 or 16 for READ */
+	int cdbsz_out;		/* 6, 10, 12 or 16 for WRITE */
+	bool cdbsz_given;	/* cdbsz= was given (else auto) */
+	int64_t count;		/* blocks to copy; -1: derive from capacities */
+	int64_t skip;		/* input blocks skipped */
+	int64_t seek;		/* output blocks skipped */
+	struct sgm_flags iflag;	/* iflag= */
+	struct sgm_flags oflag;	/* oflag= */
+	bool do_sync;		/* sync=1: SYNCHRONIZE CACHE on the output */
+	bool do_time;		/* time=1: print elapsed time and throughput */
+	int verbose;		/* verbose= plus -v occurrences */
+	bool dry_run;		/* --dry-run: open and size, copy nothing */
+	bool progress;		/* --progress: periodic progress on stderr */
+};
+
+/*
+ * Parse argv into *op.  Returns 0 to go on, -1 when --help or --version was
+ * handled (caller exits 0), or an sg3_utils exit status (> 0) after one
+ * error line on stderr.
+ */
+int sgm_parse(int argc, char *argv[], struct sgm_opts *op);
+
+#endif /* SGSMMAP_OPERANDS_H */
