@@ -1,0 +1,98 @@
+# lib.sh - sourced by /init and by every scenario inside the test VM.
+#
+# Gives:  SG_DEVS  sg nodes of the scsi_debug disks, in SCSI host order
+#         SD_DEVS  their block nodes, same order
+#         SG_IN SG_OUT SD_IN SD_OUT  the first two of each
+#         SECTOR   logical block size of the disks
+# and the helpers below.  Scenario contract: exit 0 pass, 77 skip, else fail.
+
+# sd_of_sg /dev/sgN: print the block node of an sg node (sd names are
+# assigned asynchronously, so never guess them from the sg number).
+sd_of_sg() {
+	for b in /sys/class/scsi_generic/"${1##*/}"/device/block/*; do
+		[ -e "$b" ] && echo "/dev/${b##*/}" && return 0
+	done
+	return 1
+}
+
+# host_of_sg /dev/sgN: the SCSI host number of its device.
+host_of_sg() {
+	t=$(readlink "/sys/class/scsi_generic/${1##*/}/device")
+	t=${t##*/}
+	echo "${t%%:*}"
+}
+
+_rig_devices() {
+	SG_DEVS=$(for s in /sys/class/scsi_generic/sg*; do
+		[ -e "$s" ] || continue
+		d=/dev/${s##*/}
+		echo "$(host_of_sg "$d") $d"
+	done | sort -n | while read -r _h d; do printf '%s ' "$d"; done)
+	SG_DEVS=${SG_DEVS% }
+	SD_DEVS=
+	for d in $SG_DEVS; do
+		SD_DEVS="$SD_DEVS $(sd_of_sg "$d")"
+	done
+	SD_DEVS=${SD_DEVS# }
+	set -- $SG_DEVS
+	SG_IN=${1:-}
+	SG_OUT=${2:-}
+	set -- $SD_DEVS
+	SD_IN=${1:-}
+	SD_OUT=${2:-}
+	export SG_DEVS SD_DEVS SG_IN SG_OUT SD_IN SD_OUT SECTOR
+}
+_rig_devices
+
+note() { echo "# $*"; }
+fail() { echo "FAILED: $*"; exit 1; }
+
+# nblocks DEV: capacity of a block device in SECTOR-sized blocks.
+nblocks() {
+	echo $(($(cat "/sys/class/block/${1##*/}/size") * 512 / SECTOR))
+}
+
+# fill_random DEV NBLOCKS [SEEK]: random data into a block device, written
+# with O_DIRECT so that sg readers see it.
+fill_random() {
+	dd if=/dev/urandom of="$1" bs="$SECTOR" count="$2" seek="${3:-0}" \
+		oflag=direct conv=notrunc status=none || fail "fill_random $1"
+}
+
+# fill_zero DEV NBLOCKS [SEEK]
+fill_zero() {
+	dd if=/dev/zero of="$1" bs="$SECTOR" count="$2" seek="${3:-0}" \
+		oflag=direct conv=notrunc status=none || fail "fill_zero $1"
+}
+
+# read_blocks DEV NBLOCKS SKIP FILE: O_DIRECT read after dropping caches
+# (sg writes bypass the page cache of the sd node).
+read_blocks() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	if [ -b "$1" ]; then
+		dd if="$1" of="$4" bs="$SECTOR" count="$2" skip="$3" iflag=direct \
+			status=none
+	else
+		dd if="$1" of="$4" bs="$SECTOR" count="$2" skip="$3" status=none
+	fi
+}
+
+# same_data A B NBLOCKS [SKIPA] [SKIPB]: block devices or files A and B hold
+# the same NBLOCKS blocks from their offsets.  Returns 0 or 1 (and says so).
+same_data() {
+	read_blocks "$1" "$3" "${4:-0}" /tmp/.same_a || return 1
+	read_blocks "$2" "$3" "${5:-0}" /tmp/.same_b || return 1
+	if cmp /tmp/.same_a /tmp/.same_b >/dev/null; then
+		rm -f /tmp/.same_a /tmp/.same_b
+		return 0
+	fi
+	echo "# differ: $1@${4:-0} $2@${5:-0} x$3: $(cmp /tmp/.same_a /tmp/.same_b 2>&1 | head -1)"
+	rm -f /tmp/.same_a /tmp/.same_b
+	return 1
+}
+
+# expect_same ...: same_data or fail the scenario.
+expect_same() {
+	same_data "$@" || fail "data differ: $*"
+}
