@@ -10,8 +10,8 @@ usage() {
 	cat <<'USAGE'
 Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
               [--sdebug 'k=v ...'] [--sg stock|patched] [--timeout SEC]
-              [--mem MB] [--name GROUP] [--builddir DIR] [--expect-timeout]
-              SCENARIO...
+              [--mem MB] [--smp N] [--icount] [--log FILE] [--name GROUP]
+              [--builddir DIR] [--expect-timeout] SCENARIO...
   --hosts N        scsi_debug hosts, one disk each (default 2)
   --size MB        size of each disk (default 16)
   --sector N       logical block size, 512 or 4096 (default 512)
@@ -20,6 +20,10 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
   --sg KIND        stock: Debian's sg.ko; patched: the project's (default)
   --timeout SEC    kill the guest after SEC seconds; the run fails (600)
   --mem MB         guest memory (default 1024)
+  --smp N          guest CPUs (default 2)
+  --icount         guest clock from qemu's instruction count (-icount
+                   shift=0,sleep=off, forces --smp 1): repeatable timings
+  --log FILE       keep the guest's console output in FILE
   --name GROUP     prefix of the result lines (default vm)
   --builddir DIR   where src/ and tests/vm/guest/ programs were built
   --expect-timeout the rig's self-test: pass only if the guest is killed
@@ -30,7 +34,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 builddir=$srcdir
 hosts=2 size=16 sector=512 append="" sdebug="" sg=patched timeout=600
-mem=1024 name=vm expect_timeout=0
+mem=1024 name=vm expect_timeout=0 smp=2 icount="" keep_log=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--hosts) hosts=$2; shift ;;
@@ -41,6 +45,9 @@ while [ $# -gt 0 ]; do
 	--sg) sg=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--mem) mem=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--icount) icount="-icount shift=0,sleep=off" ;;
+	--log) keep_log=$2; shift ;;
 	--name) name=$2; shift ;;
 	--builddir) builddir=$(cd "$2" && pwd); shift ;;
 	--expect-timeout) expect_timeout=1 ;;
@@ -56,6 +63,8 @@ for s in "$@"; do
 		{ echo "run.sh: no scenario tests/vm/scenarios/$s.sh" >&2; exit 1; }
 done
 
+# qemu 7.2 hangs the guest at SMP bring-up with -icount and -smp > 1.
+[ -z "$icount" ] || smp=1
 rel=$("$here/kernel-release.sh") || exit 1
 case "$sg" in
 stock) sg_ko=/lib/modules/$rel/kernel/drivers/scsi/sg.ko ;;
@@ -90,13 +99,15 @@ cmdline="console=ttyS0 loglevel=4 panic=-1 slub_debug=FZPU page_poison=1 init_on
 log=$work/console.log
 echo "# $name: booting $rel, sg=$sg hosts=$hosts size=${size}MB sector=$sector: $*"
 (
-	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -smp 2 -m "$mem" \
+	# shellcheck disable=SC2086
+	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -smp "$smp" $icount -m "$mem" \
 		-nodefaults -display none -monitor none -serial stdio -no-reboot \
 		-kernel "/boot/vmlinuz-$rel" -initrd "$work/initramfs.cpio" \
 		-append "$cmdline" </dev/null
 	echo $? >"$work/rc"
 ) 2>&1 | tr -d '\r' | tee "$log"
 rc=$(cat "$work/rc")
+[ -z "$keep_log" ] || cp "$log" "$keep_log"
 
 if [ "$expect_timeout" = 1 ]; then
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
