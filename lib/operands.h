@@ -13,6 +13,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#define SGM_DEF_BS 512		/* bs= when not given */
+#define SGM_DEF_BPT 128		/* bpt= when not given and bs < 2048 */
+#define SGM_DEF_BPT_2048 32	/* bpt= when not given and bs >= 2048 */
+#define SGM_DEF_CDBSZ 10	/* cdbsz= when not given (may be raised) */
+#define SGM_MAX_BS (1 << 24)	/* largest bs=, ibs=, obs= and bpt= */
 
 /* Per-end flags from iflag= / oflag= (and dio=, fua=). */
 struct sgm_flags {
@@ -32,7 +39,9 @@ struct sgm_opts {
 	const char *outf;	/* of=: NULL or "-" means stdout */
 	const char *out2f;	/* of2=: second destination, or NULL */
 	int bs;			/* bs= (ibs= and obs= must equal it) */
+	bool bs_given;		/* bs= was given (else SGM_DEF_BS) */
 	int bpt;		/* blocks per transfer, defaulted from bs */
+	bool bpt_given;		/* bpt= was given (else from bs) */
 	int cdbsz_in;		/* 6, 10, 12 or 16 for READ */
 	int cdbsz_out;		/* 6, 10, 12 or 16 for WRITE */
 	bool cdbsz_given;	/* cdbsz= was given (else auto) */
@@ -54,5 +63,39 @@ struct sgm_opts {
  * error line on stderr.
  */
 int sgm_parse(int argc, char *argv[], struct sgm_opts *op);
+
+/* Print the usage message (the --help text) to FP. */
+void sgm_usage(FILE *fp);
+
+/*
+ * The checks that need to know what each end is, so only the opener can
+ * call them, right after opening: oflag=smmap and iflag=smmap need both
+ * if= and of= to be sg devices.  IN_SG and OUT_SG tell whether if= and
+ * of= are sg devices.  Returns 0, or SG_LIB_CONTRADICT after one line on
+ * stderr.  (of2= may be any kind: a non-sg of2 is written from the buffer.)
+ */
+int sgm_check_ends(const struct sgm_opts *op, bool in_sg, bool out_sg);
+
+/* True when NAME means stdin (as if=) or stdout (as of=): NULL or "-". */
+bool sgm_is_stdio(const char *name);
+
+/* True when NAME is ".", which as of= means /dev/null (sg3_utils). */
+bool sgm_is_dot(const char *name);
+
+/*
+ * The smallest READ/WRITE cdb size, of 6, 10 and 16, whose fields hold
+ * LAST_LBA (the highest LBA of any one command) and BLOCKS (the blocks
+ * of one command).  12 is never chosen (10 or 16 always does as well),
+ * but is accepted by sgm_cdbsz_raise().
+ */
+int sgm_cdbsz_needed(int64_t last_lba, int blocks);
+
+/*
+ * CDBSZ if a CDBSZ-byte READ/WRITE can address LAST_LBA with BLOCKS
+ * blocks, else sgm_cdbsz_needed(LAST_LBA, BLOCKS): the copier calls this
+ * once the capacities are known, for cdbsz_in and cdbsz_out, whether or
+ * not cdbsz= was given (a given cdbsz that cannot work is raised too).
+ */
+int sgm_cdbsz_raise(int cdbsz, int64_t last_lba, int blocks);
 
 #endif /* SGSMMAP_OPERANDS_H */
