@@ -593,7 +593,8 @@ int sgm_parse(int argc, char *argv[], struct sgm_opts *op)
 		a = argv[k];
 		if (a == NULL || a[0] == '\0')
 			continue;	/* as sg3_utils: skip empty arguments */
-		if (a[0] == '-' && a[1] != '\0' && strchr(a, '=') == NULL)
+		if (a[0] == '-' && (a[1] == '-' ||
+				    (a[1] != '\0' && strchr(a, '=') == NULL)))
 			ret = option(&ps, a);
 		else
 			ret = operand(&ps, a);

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_operands.c - sgm_parse() and its helpers.
+ *
+ * Bad inputs come from golden/bad_operands.txt: for each line, the exit
+ * status and the exact single line on stderr must match.  Good inputs
+ * are checked field by field below: defaults, bpt from bs, flags, fua=,
+ * dio=, verbosity, --help/--version, sgm_check_ends() and the cdbsz
+ * upgrade.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+
+#include <scsi/sg_lib.h>
+
+#include "operands.h"
+#include "tap.h"
+
+#ifndef UNIT_SRCDIR
+#define UNIT_SRCDIR "."
+#endif
+#define GOLDEN UNIT_SRCDIR "/golden/bad_operands.txt"
+#define MAX_ARGS 32
+
+/* argv built from a space separated string, argv[0] = "sgm_dd". */
+struct args {
+	char buf[1024];		/* the words, NUL-separated */
+	char *argv[MAX_ARGS + 2];	/* pointers into buf */
+	int argc;		/* words + 1 */
+};
+
+static void split(struct args *a, const char *line)
+{
+	char *p;
+
+	snprintf(a->buf, sizeof(a->buf), "%s", line);
+	a->argv[0] = (char *)"sgm_dd";
+	a->argc = 1;
+	for (p = strtok(a->buf, " "); p && a->argc <= MAX_ARGS;
+	     p = strtok(NULL, " "))
+		a->argv[a->argc++] = p;
+	a->argv[a->argc] = NULL;
+}
+
+/* Run sgm_parse on LINE; return its status, its stderr in ERR. */
+static int parse_line(const char *line, struct sgm_opts *op, char *err,
+		      size_t errsz)
+{
+	struct tap_capture c;
+	struct args a;
+	int ret;
+
+	split(&a, line);
+	tap_capture_begin(&c, stderr);
+	ret = sgm_parse(a.argc, a.argv, op);
+	tap_capture_end(&c, err, errsz);
+	return ret;
+}
+
+/* One golden line "EXIT\tARGS\tMESSAGE": check it.  False if malformed. */
+static bool golden_case(char *line)
+{
+	char *args, *msg, err[512], want[512];
+	struct sgm_opts op;
+	int exp, ret;
+
+	args = strchr(line, '\t');
+	msg = args ? strchr(args + 1, '\t') : NULL;
+	if (msg == NULL)
+		return false;
+	*args++ = '\0';
+	*msg++ = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	exp = atoi(line);
+	snprintf(want, sizeof(want), "%s\n", msg);
+	ret = parse_line(args, &op, err, sizeof(err));
+	if (!tap_ok(ret == exp && strcmp(err, want) == 0,
+		    "bad input '%s' -> exit %d, \"%s\"", args, exp, msg))
+		tap_diag("got exit %d, stderr \"%s\"", ret, err);
+	return true;
+}
+
+static void golden_file(void)
+{
+	char line[1024];
+	FILE *fp = fopen(GOLDEN, "r");
+	int n = 0;
+
+	if (!tap_ok(fp != NULL, "open %s", GOLDEN))
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (!golden_case(line))
+			tap_ok(false, "malformed golden line: %s", line);
+		n++;
+	}
+	fclose(fp);
+	tap_ok(n >= 40, "at least 40 bad inputs in the golden file (%d)", n);
+}
+
+/* Parse LINE expecting success (status 0, nothing on stderr). */
+static bool parse_good(const char *line, struct sgm_opts *op)
+{
+	char err[512];
+	int ret = parse_line(line, op, err, sizeof(err));
+
+	if (ret != 0 || err[0] != '\0')
+		tap_diag("'%s': got exit %d, stderr \"%s\"", line, ret, err);
+	return ret == 0 && err[0] == '\0';
+}
+
+static void defaults(void)
+{
+	struct sgm_opts o;
+	bool ok = parse_good("if=/dev/sg0 of=/dev/sg1", &o);
+
+	tap_ok(ok && o.bs == 512 && !o.bs_given && o.bpt == 128 &&
+	       !o.bpt_given && o.cdbsz_in == 10 && o.cdbsz_out == 10 &&
+	       !o.cdbsz_given && o.count == -1 && o.skip == 0 &&
+	       o.seek == 0 && o.out2f == NULL && !o.do_sync && !o.do_time &&
+	       o.verbose == 0 && !o.dry_run && !o.progress,
+	       "defaults: bs 512, bpt 128, cdbsz 10, count -1");
+	tap_ok(ok && strcmp(o.inf, "/dev/sg0") == 0 &&
+	       strcmp(o.outf, "/dev/sg1") == 0, "if= and of= kept");
+	ok = parse_good("if=a", &o);
+	tap_ok(ok && o.outf == NULL && sgm_is_stdio(o.outf),
+	       "of= defaults to stdout");
+	ok = parse_good("of=b", &o);
+	tap_ok(ok && sgm_is_stdio(o.inf), "if= defaults to stdin");
+	ok = parse_good("if=a of=b bs=2048", &o);
+	tap_ok(ok && o.bpt == 32 && o.bs_given, "bs=2048: bpt 32");
+	ok = parse_good("if=a of=b bs=2047", &o);
+	tap_ok(ok && o.bpt == 128, "bs=2047: bpt 128");
+	ok = parse_good("if=a of=b bs=4k", &o);
+	tap_ok(ok && o.bs == 4096 && o.bpt == 32, "bs=4k: bpt 32");
+	ok = parse_good("if=a of=b bpt=7 bs=4k", &o);
+	tap_ok(ok && o.bpt == 7 && o.bpt_given, "bpt= given wins over bs");
+	ok = parse_good("if=a of=b bs=4096 ibs=4096 obs=4k", &o);
+	tap_ok(ok, "ibs= and obs= equal to bs= are accepted");
+	ok = parse_good("if=a of=b ibs=512", &o);
+	tap_ok(ok, "ibs=512 equals the default bs");
+	ok = parse_good("if=a of=b cdbsz=16", &o);
+	tap_ok(ok && o.cdbsz_in == 16 && o.cdbsz_out == 16 && o.cdbsz_given,
+	       "cdbsz=16 sets both directions");
+	ok = parse_good("if=a of=b cdbsz=6", &o);
+	tap_ok(ok && o.cdbsz_in == 6, "cdbsz=6 without dpo/fua");
+}
+
+static void numbers(void)
+{
+	struct sgm_opts o;
+	bool ok;
+
+	ok = parse_good("if=a of=b skip=2x3+1 seek=0x10 count=1k", &o);
+	tap_ok(ok && o.skip == 8 && o.seek == 16 && o.count == 1024,
+	       "skip/seek/count take suffixes, x, + and hex");
+	ok = parse_good("if=a of=b count=-1", &o);
+	tap_ok(ok && o.count == -1, "count=-1 means derive");
+	ok = parse_good("if=a of=b count=0", &o);
+	tap_ok(ok && o.count == 0, "count=0");
+	ok = parse_good("if=a of=b count=10h", &o);
+	tap_ok(ok && o.count == 16, "count=10h is hex");
+	ok = parse_good("if=a of=b bs=1 skip=4E count=3E", &o);
+	tap_ok(ok && o.skip == INT64_C(4) << 60,
+	       "skip+count just below 2^63 bytes is accepted");
+	ok = parse_good("if=a of=b bs=16M bpt=127", &o);
+	tap_ok(ok && o.bpt == 127, "bs*bpt just under 2 GiB is accepted");
+}
+
+static void flags(void)
+{
+	struct sgm_opts o;
+	bool ok;
+
+	ok = parse_good("if=a of=b iflag=direct,dpo,dsync,excl,fua,null", &o);
+	tap_ok(ok && o.iflag.direct && o.iflag.dpo && o.iflag.dsync &&
+	       o.iflag.excl && o.iflag.fua && o.iflag.null && !o.iflag.smmap &&
+	       !o.oflag.fua, "iflag= list sets only iflag");
+	ok = parse_good("if=/dev/sg0 of=/dev/sg1 iflag=smmap", &o);
+	tap_ok(ok && o.iflag.smmap && !o.oflag.smmap, "iflag=smmap");
+	ok = parse_good("if=/dev/sg0 of=/dev/sg1 oflag=smmap", &o);
+	tap_ok(ok && o.oflag.smmap && !o.iflag.smmap, "oflag=smmap");
+	ok = parse_good("if=a of=b oflag=append,dio,direct,dpo,dsync,excl,"
+			"fua,null", &o);
+	tap_ok(ok && o.oflag.append && o.oflag.dio && o.oflag.direct &&
+	       o.oflag.dpo && o.oflag.dsync && o.oflag.excl && o.oflag.fua &&
+	       o.oflag.null && !o.iflag.fua, "oflag= list sets only oflag");
+	ok = parse_good("if=a of=b iflag=fua,fua", &o);
+	tap_ok(ok && o.iflag.fua, "a flag repeated in one list is harmless");
+	ok = parse_good("if=a of=b fua=1", &o);
+	tap_ok(ok && o.oflag.fua && !o.iflag.fua, "fua=1: OFILE");
+	ok = parse_good("if=a of=b fua=2", &o);
+	tap_ok(ok && !o.oflag.fua && o.iflag.fua, "fua=2: IFILE");
+	ok = parse_good("if=a of=b fua=3", &o);
+	tap_ok(ok && o.oflag.fua && o.iflag.fua, "fua=3: both");
+	ok = parse_good("if=a of=b fua=0 dio=0", &o);
+	tap_ok(ok && !o.oflag.fua && !o.iflag.fua && !o.oflag.dio,
+	       "fua=0 dio=0: nothing");
+	ok = parse_good("if=a of=b dio=1", &o);
+	tap_ok(ok && o.oflag.dio && !o.iflag.dio, "dio=1 is oflag=dio");
+	ok = parse_good("if=a of=b sync=1 time=1", &o);
+	tap_ok(ok && o.do_sync && o.do_time, "sync=1 time=1");
+	ok = parse_good("if=a of=b of2=c seek=3", &o);
+	tap_ok(ok && strcmp(o.out2f, "c") == 0 && o.seek == 3, "of2=");
+	ok = parse_good("if=a of=b oflag=append", &o);
+	tap_ok(ok && o.oflag.append, "oflag=append without seek");
+}
+
+static void options(void)
+{
+	struct sgm_opts o;
+	bool ok;
+
+	ok = parse_good("-vvv if=a of=b verbose=2", &o);
+	tap_ok(ok && o.verbose == 5, "-vvv plus verbose=2 is 5");
+	ok = parse_good("if=a of=b --verbose -v", &o);
+	tap_ok(ok && o.verbose == 2, "--verbose -v is 2");
+	ok = parse_good("if=a of=b -d -p", &o);
+	tap_ok(ok && o.dry_run && o.progress, "-d -p");
+	ok = parse_good("if=a of=b --dry-run --progress", &o);
+	tap_ok(ok && o.dry_run && o.progress, "--dry-run --progress");
+	ok = parse_good("if=a of=b --dry_run", &o);
+	tap_ok(ok && o.dry_run, "--dry_run (underscore) as sg3_utils");
+	ok = parse_good("if=a of=b -dpv", &o);
+	tap_ok(ok && o.dry_run && o.progress && o.verbose == 1,
+	       "short options cluster: -dpv");
+}
+
+/* --help and --version: status -1, text on stdout, nothing on stderr. */
+static void help_version(void)
+{
+	static const char *const helps[] = { "--help", "-h", "-vh", "-?" };
+	struct tap_capture c;
+	struct sgm_opts o;
+	char out[8192], err[512];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
+		tap_capture_begin(&c, stdout);
+		ret = parse_line(helps[i], &o, err, sizeof(err));
+		tap_capture_end(&c, out, sizeof(out));
+		tap_ok(ret == -1 && err[0] == '\0' &&
+		       strncmp(out, "Usage: sgm_dd ", 14) == 0,
+		       "%s: usage on stdout, status -1 (exit 0)", helps[i]);
+	}
+	tap_capture_begin(&c, stdout);
+	ret = parse_line("if=a of=b --version", &o, err, sizeof(err));
+	tap_capture_end(&c, out, sizeof(out));
+	tap_ok(ret == -1 && err[0] == '\0' &&
+	       strncmp(out, "sgm_dd (sg-smmap) ", 18) == 0 &&
+	       strchr(out, '\n') == out + strlen(out) - 1,
+	       "--version: one line on stdout, status -1");
+	tap_capture_begin(&c, stdout);
+	ret = parse_line("-V", &o, err, sizeof(err));
+	tap_capture_end(&c, out, sizeof(out));
+	tap_ok(ret == -1 && strncmp(out, "sgm_dd ", 7) == 0, "-V");
+	tap_capture_begin(&c, stdout);
+	ret = parse_line("--help if=a if=b", &o, err, sizeof(err));
+	tap_capture_end(&c, out, sizeof(out));
+	tap_ok(ret == SG_LIB_CONTRADICT, "an error after --help still wins");
+	tap_capture_begin(&c, stdout);
+	ret = parse_line("--help of=-", &o, err, sizeof(err));
+	tap_capture_end(&c, out, sizeof(out));
+	tap_ok(ret == -1 && err[0] == '\0',
+	       "--help skips the cross-operand checks");
+}
+
+static void empty_args(void)
+{
+	char *argv[] = { (char *)"sgm_dd", (char *)"", (char *)"if=a",
+			 (char *)"", (char *)"of=b", NULL };
+	struct sgm_opts o;
+
+	tap_ok(sgm_parse(5, argv, &o) == 0 && strcmp(o.outf, "b") == 0,
+	       "empty arguments are skipped, as sg3_utils");
+}
+
+/* sgm_check_ends(): smmap needs sg at both ends; one line, exit 31. */
+static void check_ends(void)
+{
+	static const struct {
+		const char *line;	/* operands */
+		bool in_sg, out_sg;	/* what the opener found */
+		int exp;		/* expected status */
+		const char *msg;	/* expected stderr */
+	} cases[] = {
+		{ "if=a of=b", false, false, 0, "" },
+		{ "if=a of=b oflag=dio", false, true, 0, "" },
+		{ "if=a of=b oflag=smmap", true, true, 0, "" },
+		{ "if=a of=b iflag=smmap", true, true, 0, "" },
+		{ "if=a of=b oflag=smmap", false, true, SG_LIB_CONTRADICT,
+		  "sgm_dd: oflag=smmap needs if= to be an sg device: a is not\n" },
+		{ "if=a of=b oflag=smmap", true, false, SG_LIB_CONTRADICT,
+		  "sgm_dd: oflag=smmap needs of= to be an sg device: b is not\n" },
+		{ "if=a of=b iflag=smmap", false, true, SG_LIB_CONTRADICT,
+		  "sgm_dd: iflag=smmap needs if= to be an sg device: a is not\n" },
+		{ "if=a of=b iflag=smmap", true, false, SG_LIB_CONTRADICT,
+		  "sgm_dd: iflag=smmap needs of= to be an sg device: b is not\n" },
+		{ "if=a of=b of2=c oflag=smmap", true, true, 0, "" },
+	};
+	struct tap_capture c;
+	struct sgm_opts o;
+	char err[512];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!parse_good(cases[i].line, &o)) {
+			tap_ok(false, "parse '%s'", cases[i].line);
+			continue;
+		}
+		tap_capture_begin(&c, stderr);
+		ret = sgm_check_ends(&o, cases[i].in_sg, cases[i].out_sg);
+		tap_capture_end(&c, err, sizeof(err));
+		if (!tap_ok(ret == cases[i].exp && strcmp(err, cases[i].msg) == 0,
+			    "sgm_check_ends('%s', in %s, out %s) -> %d",
+			    cases[i].line, cases[i].in_sg ? "sg" : "not sg",
+			    cases[i].out_sg ? "sg" : "not sg", cases[i].exp))
+			tap_diag("got %d, \"%s\"", ret, err);
+	}
+	tap_ok(sgm_is_stdio(NULL) && sgm_is_stdio("-") && !sgm_is_stdio("a") &&
+	       !sgm_is_stdio("--"), "sgm_is_stdio()");
+	tap_ok(sgm_is_dot(".") && !sgm_is_dot(NULL) && !sgm_is_dot("./"),
+	       "sgm_is_dot()");
+}
+
+/* The cdbsz upgrade: smallest fitting size, a fitting size is kept. */
+static void cdbsz(void)
+{
+	static const struct {
+		int cur;		/* 0: sgm_cdbsz_needed(), else _raise() */
+		int64_t last_lba;	/* highest LBA of one command */
+		int blocks;		/* blocks of one command */
+		int exp;		/* expected cdb size */
+	} cases[] = {
+		{ 0, 0, 1, 6 },
+		{ 0, 0x1fffff, 256, 6 },
+		{ 0, 0x200000, 1, 10 },
+		{ 0, 0, 257, 10 },
+		{ 0, 0xffffffffLL, 65535, 10 },
+		{ 0, 0x100000000LL, 1, 16 },
+		{ 0, 0, 65536, 16 },
+		{ 0, INT64_MAX, 1 << 24, 16 },
+		{ 10, 0, 1, 10 },
+		{ 10, 0xffffffffLL, 128, 10 },
+		{ 10, 0x100000000LL, 128, 16 },
+		{ 10, 1000, 65536, 16 },
+		{ 6, 0, 300, 10 },
+		{ 6, 0x200000, 8, 10 },
+		{ 6, 0x200000, 70000, 16 },
+		{ 6, 100, 256, 6 },
+		{ 12, 0, 100000, 12 },
+		{ 12, 0x100000000LL, 1, 16 },
+		{ 16, 0, 1, 16 },
+	};
+	size_t i;
+	int got;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].cur == 0)
+			got = sgm_cdbsz_needed(cases[i].last_lba,
+					       cases[i].blocks);
+		else
+			got = sgm_cdbsz_raise(cases[i].cur, cases[i].last_lba,
+					      cases[i].blocks);
+		tap_ok(got == cases[i].exp,
+		       "cdbsz %d, last LBA 0x%" PRIx64 ", %d blocks -> %d (got %d)",
+		       cases[i].cur, cases[i].last_lba, cases[i].blocks,
+		       cases[i].exp, got);
+	}
+}
+
+int main(void)
+{
+	golden_file();
+	defaults();
+	numbers();
+	flags();
+	options();
+	help_version();
+	empty_args();
+	check_ends();
+	cdbsz();
+	return tap_done();
+}
