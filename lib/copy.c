@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* copy.c - plan and run the batches of a copy; see copy.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <scsi/sg_lib.h>
+#include <scsi/sg_cmds_basic.h>
+#include <scsi/sg_pr2serr.h>
+
+#include "copy.h"
+#include "sg_reserve.h"
+#include "sg_smmap.h"
+#include "sysio.h"
+
+static const char *const out_role[SGM_NOUT] = { "of", "of2" };
+
+uint32_t sgm_batch_blocks(int64_t remaining, int bpt)
+{
+	if (remaining >= 0 && remaining < bpt)
+		return (uint32_t)remaining;
+	return bpt > 0 ? (uint32_t)bpt : 0;
+}
+
+int64_t sgm_derive_count(const int64_t *caps, const int64_t *offs, int n)
+{
+	int64_t least = -1;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		int64_t avail;
+
+		if (caps[k] < 0)
+			continue;
+		avail = caps[k] > offs[k] ? caps[k] - offs[k] : 0;
+		if (least < 0 || avail < least)
+			least = avail;
+	}
+	return least;
+}
+
+static bool is_sg(const struct sge_end *e)
+{
+	return e->type == SGE_SG;
+}
+
+/* Open if=, of= and of2=.  stdin and stdout may not both be defaulted. */
+static int open_ends(struct sgm_copy *c)
+{
+	const struct sgm_opts *op = c->op;
+	int k, res;
+
+	res = sge_open(&c->in, "if", op->inf, false, &op->iflag, op->verbose);
+	for (k = 0; !res && k < c->nout; k++)
+		res = sge_open(&c->out[k].end, out_role[k],
+			       k ? op->out2f : op->outf, true, &op->oflag,
+			       op->verbose);
+	if (!res && c->in.type == SGE_STDIO &&
+	    c->out[0].end.type == SGE_STDIO) {
+		pr2serr("if= and of= may not both be stdin/stdout; name one\n");
+		res = SG_LIB_CONTRADICT;
+	}
+	return res;
+}
+
+/*
+ * Refuse flag combinations the ends make impossible, and drop dio where
+ * it cannot apply (as sg3_utils does, saying so).
+ */
+static int check_flags(struct sgm_copy *c)
+{
+	struct sgm_flags *ofl = &c->oflag;
+	const struct sgm_opts *op = c->op;
+	bool both_sg = is_sg(&c->in) && is_sg(&c->out[0].end);
+
+	if (op->iflag.smmap && op->oflag.smmap) {
+		pr2serr("iflag=smmap and oflag=smmap: only one end's reserve "
+			"can be the shared buffer\n");
+		return SG_LIB_CONTRADICT;
+	}
+	if ((op->iflag.smmap || op->oflag.smmap) && !both_sg) {
+		pr2serr("%s=smmap needs if= and of= to be sg devices (%s, %s)\n",
+			op->iflag.smmap ? "iflag" : "oflag",
+			sge_type_str(c->in.type),
+			sge_type_str(c->out[0].end.type));
+		return SG_LIB_CONTRADICT;
+	}
+	if (ofl->dio && !is_sg(&c->in)) {
+		pr2serr(">>> dio only performed on 'of' side when 'if' is an "
+			"sg device\n");
+		ofl->dio = false;
+	} else if (ofl->dio && op->iflag.smmap) {
+		pr2serr(">>> oflag=dio ignored: with iflag=smmap 'of' writes "
+			"from its own reserve (mmap IO)\n");
+		ofl->dio = false;
+	}
+	return 0;
+}
+
+/* Capacities of all ends, then count: given, or derived from them. */
+static int size_ends(struct sgm_copy *c)
+{
+	const struct sgm_opts *op = c->op;
+	int64_t caps[1 + SGM_NOUT], offs[1 + SGM_NOUT];
+	bool need = op->count < 0;
+	int k, res;
+
+	res = sge_capacity(&c->in, c->bs, need, op->verbose);
+	caps[0] = c->in.nblocks;
+	offs[0] = op->skip;
+	for (k = 0; !res && k < c->nout; k++) {
+		res = sge_capacity(&c->out[k].end, c->bs, need, op->verbose);
+		caps[k + 1] = c->out[k].end.nblocks;
+		offs[k + 1] = op->seek;
+	}
+	if (res)
+		return res;
+	c->count = need ? sgm_derive_count(caps, offs, 1 + c->nout)
+			: op->count;
+	if (c->count < 0 && (is_sg(&c->in) || c->in.type == SGE_BLOCK)) {
+		pr2serr("Couldn't calculate count, please give one\n");
+		return SG_LIB_SYNTAX_ERROR;
+	}
+	if (op->verbose)
+		pr2serr(" >> count=%" PRId64 "%s\n", c->count,
+			c->count < 0 ? " (until end of input)" : "");
+	return 0;
+}
+
+/* Skip on the input, seek on each output (non-sg ends only). */
+static int position_ends(struct sgm_copy *c)
+{
+	int k, res;
+
+	res = sge_position(&c->in, c->op->skip, c->bs, c->op->verbose);
+	for (k = 0; !res && k < c->nout; k++)
+		res = sge_position(&c->out[k].end, c->op->seek, c->bs,
+				   c->op->verbose);
+	c->in_lba = (uint64_t)c->op->skip;
+	for (k = 0; k < c->nout; k++)
+		c->out[k].lba = (uint64_t)c->op->seek;
+	return res;
+}
+
+/* Fill in an sg end's CDB settings; raise cdbsz if its LBAs need it. */
+static void setup_dev(struct sgm_copy *c, struct sgx_dev *d,
+		      const struct sge_end *e, const struct sgm_flags *fl,
+		      int cdbsz, int64_t start)
+{
+	int64_t n = c->count >= 0 ? c->count : e->nblocks - start;
+	uint64_t end = (uint64_t)start + (uint64_t)(n > 0 ? n : 0);
+	int fit = sgx_fit_cdbsz(cdbsz, end, (uint32_t)c->bpt,
+				fl->dpo || fl->fua);
+
+	if (fit != cdbsz && fit > 0)
+		pr2serr("Note: SCSI command size increased from %d to %d "
+			"bytes (for '%s')\n", cdbsz, fit, e->role);
+	d->fd = e->fd;
+	d->name = e->name;
+	d->cdbsz = fit > 0 ? fit : cdbsz;
+	d->dpo = fl->dpo;
+	d->fua = fl->fua;
+	d->bs = c->bs;
+	d->verbose = c->op->verbose;
+}
+
+/* Page size rounding, for the mapped batch buffer. */
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Size the reserve of one sg end to bs*bpt.  The driver clamps the size
+ * to the queue's max transfer without an error: lower bpt to what it gave
+ * (page-rounded down, since a mapping is whole pages).
+ */
+static int size_reserve(struct sgm_copy *c, const struct sge_end *e)
+{
+	size_t got, want = (size_t)c->bs * (size_t)c->bpt;
+	int fit, res = sgr_size(e->fd, want, &got);
+
+	if (res < 0) {
+		pr2serr("%s=%s: SG_SET_RESERVED_SIZE: %s\n", e->role, e->name,
+			strerror(-res));
+		return sg_convert_errno(-res);
+	}
+	fit = sgr_fit_bpt(got / page_size() * page_size(), c->bs, c->bpt);
+	if (fit == c->bpt)
+		return 0;
+	if (fit == 0) {
+		pr2serr("%s=%s: reserve buffer of %zu bytes holds no block of "
+			"%d bytes\n", e->role, e->name, got, c->bs);
+		return SG_LIB_FILE_ERROR;
+	}
+	pr2serr("%s=%s: reserve buffer clamped by the kernel to %zu bytes "
+		"(max transfer), below bs*bpt=%zu; lowering bpt\n", e->role,
+		e->name, got, want);
+	if (c->op->verbose)
+		pr2serr(" >> bpt lowered from %d to %d\n", c->bpt, fit);
+	c->bpt = fit;
+	return 0;
+}
+
+/* Size every sg end's reserve; all must hold a whole batch. */
+static int size_reserves(struct sgm_copy *c)
+{
+	int k, res = 0;
+
+	if (is_sg(&c->in))
+		res = size_reserve(c, &c->in);
+	for (k = 0; !res && k < c->nout; k++)
+		if (is_sg(&c->out[k].end))
+			res = size_reserve(c, &c->out[k].end);
+	return res;
+}
+
+/*
+ * The batch buffer: the input's reserve (input sg, no iflag=smmap), else
+ * the output's (output sg), else heap memory aligned for O_DIRECT.
+ */
+static int map_buffer(struct sgm_copy *c)
+{
+	size_t psz = page_size();
+	const struct sge_end *owner = NULL;
+	void *p;
+	int res;
+
+	c->buf_len = ((size_t)c->bs * c->bpt + psz - 1) / psz * psz;
+	if (is_sg(&c->in) && !c->op->iflag.smmap)
+		owner = &c->in;
+	else if (is_sg(&c->out[0].end))
+		owner = &c->out[0].end;
+	c->buf_fd = owner ? owner->fd : -1;
+	if (!owner) {
+		res = posix_memalign(&p, psz, c->buf_len);
+		if (res) {
+			pr2serr("no memory for a %zu byte buffer\n", c->buf_len);
+			return sg_convert_errno(res);
+		}
+		c->heap = p;
+		c->buf = p;
+		return 0;
+	}
+	res = sgr_map(owner->fd, c->buf_len, &p);
+	if (res < 0) {
+		pr2serr("%s=%s: mmap of %zu bytes of the reserve buffer: %s\n",
+			owner->role, owner->name, c->buf_len, strerror(-res));
+		return sg_convert_errno(-res);
+	}
+	c->buf = p;
+	if (c->op->verbose)
+		pr2serr(" >> batch buffer: %zu bytes of %s=%s's reserve, "
+			"mmap-ed\n", c->buf_len, owner->role, owner->name);
+	return 0;
+}
+
+/* How each sg end moves its data, given where the buffer lives. */
+static void choose_io(struct sgm_copy *c)
+{
+	int k;
+
+	if (is_sg(&c->in)) {
+		bool own = c->buf_fd == c->in.fd;
+
+		c->in_flags = own ? SG_FLAG_MMAP_IO : SG_FLAG_SHARED_MMAP_IO;
+		c->in_dxferp = own ? NULL : c->buf;
+	}
+	for (k = 0; k < c->nout; k++) {
+		struct sgm_dest *d = &c->out[k];
+
+		if (!is_sg(&d->end))
+			continue;
+		d->dxferp = c->buf;
+		if (c->buf_fd == d->end.fd) {
+			d->flags = SG_FLAG_MMAP_IO;
+			d->dxferp = NULL;
+		} else if (c->oflag.smmap && c->buf_fd >= 0)
+			d->flags = SG_FLAG_SHARED_MMAP_IO;
+		else if (c->oflag.dio) {
+			d->flags = SG_FLAG_DIRECT_IO;
+			d->want_dio = true;
+		}
+	}
+}
+
+/* Name the IO of one sg end, for the verbose plan. */
+static const char *io_str(unsigned int flags)
+{
+	if (flags & SG_FLAG_SHARED_MMAP_IO)
+		return "shared mmap IO";
+	if (flags & SG_FLAG_MMAP_IO)
+		return "mmap IO";
+	if (flags & SG_FLAG_DIRECT_IO)
+		return "direct IO";
+	return "indirect IO";
+}
+
+/* Say once whether the driver can share; print the plan at verbose. */
+static void probe_sharing(struct sgm_copy *c)
+{
+	const struct sge_end *sharer = c->op->iflag.smmap ? &c->in
+							  : &c->out[0].end;
+	int k;
+
+	c->st.smmap = c->op->iflag.smmap || c->op->oflag.smmap;
+	if (c->st.smmap && c->op->verbose) {
+		if (sgr_version_shares(sharer->version))
+			pr2serr(" >> sg driver %d supports shared mmap IO\n",
+				sharer->version);
+		else
+			pr2serr("sg driver %d does not support shared mmap IO "
+				"(needs %d): falling back to indirect IO\n",
+				sharer->version, SG_SMMAP_MIN_VERSION_NUM);
+	}
+	if (c->op->verbose < 1)
+		return;
+	if (is_sg(&c->in))
+		pr2serr(" >> READs from %s: %s, bpt=%d, cdbsz=%d\n", c->in.name,
+			io_str(c->in_flags), c->bpt, c->in_dev.cdbsz);
+	for (k = 0; k < c->nout; k++)
+		if (is_sg(&c->out[k].end))
+			pr2serr(" >> WRITEs to %s: %s, cdbsz=%d\n",
+				c->out[k].end.name, io_str(c->out[k].flags),
+				c->out[k].dev.cdbsz);
+}
+
+/* Close and unmap whatever sgm_copy_open() got to. */
+static void release(struct sgm_copy *c)
+{
+	int k;
+
+	if (c->buf_fd >= 0)
+		sgr_unmap(c->buf, c->buf_len);
+	free(c->heap);
+	c->buf = NULL;
+	c->heap = NULL;
+	c->buf_fd = -1;
+	sge_close(&c->in);
+	for (k = 0; k < c->nout; k++)
+		sge_close(&c->out[k].end);
+}
+
+int sgm_copy_open(struct sgm_copy *c, const struct sgm_opts *op)
+{
+	int k, res;
+
+	memset(c, 0, sizeof(*c));
+	c->op = op;
+	c->oflag = op->oflag;
+	c->bs = op->bs;
+	c->bpt = op->bpt;
+	c->buf_fd = -1;
+	c->in.fd = -1;
+	c->nout = op->out2f ? 2 : 1;
+	for (k = 0; k < SGM_NOUT; k++)
+		c->out[k].end.fd = -1;
+	res = open_ends(c);
+	if (!res)
+		res = check_flags(c);
+	if (!res)
+		res = size_ends(c);
+	if (!res)
+		res = position_ends(c);
+	if (!res)
+		res = size_reserves(c);
+	if (!res)
+		res = map_buffer(c);
+	if (res) {
+		release(c);
+		return res;
+	}
+	if (is_sg(&c->in))
+		setup_dev(c, &c->in_dev, &c->in, &op->iflag, op->cdbsz_in,
+			  op->skip);
+	for (k = 0; k < c->nout; k++)
+		if (is_sg(&c->out[k].end))
+			setup_dev(c, &c->out[k].dev, &c->out[k].end, &c->oflag,
+				  op->cdbsz_out, op->seek);
+	choose_io(c);
+	sgs_init(&c->st, c->bs, c->count, c->nout);
+	c->st.verbose = op->verbose;
+	c->st.do_time = op->do_time;
+	c->st.progress = op->progress;
+	probe_sharing(c);
+	return 0;
+}
+
+/* Count a shared mmap request and whether the driver shared. */
+static void count_smmap(struct sgm_copy *c, unsigned int flags,
+			const struct sgx_result *r)
+{
+	if (!(flags & SG_FLAG_SHARED_MMAP_IO))
+		return;
+	c->st.smmap_req++;
+	if (r->info & SG_INFO_SHARED_MMAP_IO)
+		c->st.smmap_done++;
+}
+
+/* READ one batch of blocks into the buffer; *nbytes: bytes that came,
+ * 0 at end of input. */
+static int read_batch(struct sgm_copy *c, uint32_t blocks, size_t *nbytes)
+{
+	size_t want = (size_t)blocks * c->bs;
+	struct sgx_result r;
+	ssize_t n;
+	int res;
+
+	*nbytes = 0;
+	if (!is_sg(&c->in)) {
+		n = sio_read_full(c->in.fd, c->buf, want);
+		if (n < 0) {
+			pr2serr("reading if=%s at block %" PRIu64 ": %s\n",
+				c->in.name, c->in_lba, strerror((int)-n));
+			return sg_convert_errno((int)-n);
+		}
+		*nbytes = (size_t)n;
+		return 0;
+	}
+	res = sgx_rw(&c->in_dev, false, c->in_lba, blocks, c->in_dxferp,
+		     c->in_flags, &r);
+	if (res)
+		return res;
+	count_smmap(c, c->in_flags, &r);
+	*nbytes = want;
+	if (r.resid > 0) {
+		c->st.sum_resid += r.resid;
+		*nbytes = (size_t)r.resid < want ? want - r.resid : 0;
+		*nbytes -= *nbytes % c->bs;
+		c->short_read = true;
+		pr2serr("READ from %s at lba=%" PRIu64 " came back %d bytes "
+			"short\n", c->in.name, c->in_lba, r.resid);
+	}
+	return 0;
+}
+
+/* Count n bytes written to destination k: whole blocks and a tail. */
+static void count_out(struct sgm_copy *c, int k, size_t n)
+{
+	c->st.out[k].full += (int64_t)(n / c->bs);
+	if (n % c->bs)
+		c->st.out[k].partial++;
+}
+
+/*
+ * WRITE blocks blocks to an sg destination.  dio that the kernel refuses
+ * (EFAULT: an sg mapping is VM_IO, so it cannot be pinned) falls back to
+ * indirect IO for the rest of the copy; every WRITE whose dio was not done
+ * is counted.
+ */
+static int write_sg(struct sgm_copy *c, struct sgm_dest *d, uint32_t blocks)
+{
+	struct sgx_result r;
+	int res;
+
+	res = sgx_rw(&d->dev, true, d->lba, blocks, d->dxferp, d->flags, &r);
+	if (res && r.os_err == EFAULT && (d->flags & SG_FLAG_DIRECT_IO)) {
+		pr2serr(">> dio to %s refused (EFAULT), falling back to "
+			"indirect IO\n", d->end.name);
+		d->dio_failed = true;
+		d->flags &= ~SG_FLAG_DIRECT_IO;
+		res = sgx_rw(&d->dev, true, d->lba, blocks, d->dxferp,
+			     d->flags, &r);
+	}
+	if (res)
+		return res;
+	count_smmap(c, d->flags, &r);
+	if (d->want_dio && (d->dio_failed ||
+	    (r.info & SG_INFO_DIRECT_IO_MASK) != SG_INFO_DIRECT_IO))
+		c->st.dio_not_done++;
+	return 0;
+}
+
+/* Write nbytes of the buffer to destination k.  A partial last block goes
+ * to an sg device zero-padded, to a file as it is. */
+static int write_one(struct sgm_copy *c, int k, size_t nbytes)
+{
+	struct sgm_dest *d = &c->out[k];
+	uint32_t blocks = (uint32_t)((nbytes + c->bs - 1) / c->bs);
+	ssize_t n;
+	int res;
+
+	if (d->end.type == SGE_SG) {
+		res = write_sg(c, d, blocks);
+		if (res)
+			return res;
+	} else if (d->end.fd >= 0) {
+		n = sio_write_full(d->end.fd, c->buf, nbytes);
+		if (n < 0) {
+			pr2serr("writing %s=%s at block %" PRIu64 ": %s\n",
+				d->end.role, d->end.name, d->lba,
+				strerror((int)-n));
+			return sg_convert_errno((int)-n);
+		}
+		if ((size_t)n < nbytes) {
+			count_out(c, k, (size_t)n);
+			pr2serr("%s=%s: short write (device full?) at block %"
+				PRIu64 "\n", d->end.role, d->end.name, d->lba);
+			return sg_convert_errno(ENOSPC);
+		}
+	}
+	count_out(c, k, nbytes);
+	d->lba += blocks;
+	return 0;
+}
+
+/* An error status that only says a fatal signal cut a call short. */
+static bool interrupted(int res)
+{
+	return sgs_fatal_sig && res == sg_convert_errno(EINTR);
+}
+
+int sgm_copy_run(struct sgm_copy *c)
+{
+	size_t nbytes, want;
+	uint32_t blocks;
+	int64_t rem;
+	int k, res = 0;
+
+	sgs_install_signals();
+	sgs_start(&c->st);
+	while (!c->eof && !sgs_poll(&c->st)) {
+		rem = c->count < 0 ? -1
+		      : c->count - c->st.in_full - c->st.in_partial;
+		blocks = sgm_batch_blocks(rem, c->bpt);
+		if (blocks == 0)
+			break;
+		want = (size_t)blocks * c->bs;
+		res = read_batch(c, blocks, &nbytes);
+		if (res || nbytes == 0)
+			break;
+		c->st.in_full += (int64_t)(nbytes / c->bs);
+		if (nbytes % c->bs) {
+			c->st.in_partial++;
+			memset(c->buf + nbytes, 0, c->bs - nbytes % c->bs);
+		}
+		c->in_lba += blocks;
+		c->eof = nbytes < want;
+		for (k = 0; !res && k < c->nout; k++)
+			res = write_one(c, k, nbytes);
+		if (res)
+			break;
+	}
+	if (interrupted(res))
+		res = 0;
+	if (!res && c->short_read)
+		res = SG_LIB_CAT_OTHER;
+	return res;
+}
+
+/* SYNCHRONIZE CACHE (10) on an sg output, one retry on a unit attention;
+ * fsync(2) on a file or block device. */
+static int sync_out(const struct sgm_dest *d, int verbose)
+{
+	int res, tries = 0;
+	char b[80];
+
+	if (d->end.type != SGE_SG) {
+		if ((d->end.type == SGE_REG || d->end.type == SGE_BLOCK) &&
+		    fsync(d->end.fd) < 0) {
+			pr2serr("%s=%s: fsync: %s\n", d->end.role, d->end.name,
+				strerror(errno));
+			return sg_convert_errno(errno);
+		}
+		return 0;
+	}
+	pr2serr(">> Synchronizing cache on %s\n", d->end.name);
+	do
+		res = sg_ll_sync_cache_10(d->end.fd, false, false, 0, 0, 0,
+					  true, verbose > 1 ? verbose - 1 : 0);
+	while (res == SG_LIB_CAT_UNIT_ATTENTION && !tries++);
+	if (res) {
+		if (res < 0)
+			res = SG_LIB_CAT_OTHER;
+		pr2serr("SYNCHRONIZE CACHE on %s: %s\n", d->end.name,
+			sg_get_category_sense_str(res, sizeof(b), b, verbose));
+	}
+	return res;
+}
+
+int sgm_copy_close(struct sgm_copy *c, int status)
+{
+	int k, res;
+
+	if (!status && c->op->do_sync && !sgs_fatal_sig && !c->op->dry_run)
+		for (k = 0; k < c->nout; k++) {
+			res = sync_out(&c->out[k], c->op->verbose);
+			if (res && !status)
+				status = res;
+		}
+	sgs_summary(&c->st);
+	release(c);
+	sgs_reraise();
+	return status;
+}

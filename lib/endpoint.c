@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* endpoint.c - open, classify, size and position the ends; see the .h. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1	/* O_DIRECT */
+#endif
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <linux/major.h>
+
+#include <scsi/sg_lib.h>
+#include <scsi/sg_cmds_basic.h>
+#include <scsi/sg_pr2serr.h>
+#include <scsi/sg_unaligned.h>
+
+#include "endpoint.h"
+#include "sg_reserve.h"
+#include "sysio.h"
+
+#define DEV_NULL_MINOR 3	/* /dev/null is char 1:3 */
+#define SG_V3_MIN_VERSION 30000	/* sg_io_hdr and SG_IO need sg 3.x */
+#define DISCARD_CHUNK 65536	/* skip on a pipe reads this much at a time */
+
+const char *sge_type_str(enum sge_type type)
+{
+	switch (type) {
+	case SGE_REG:    return "regular file";
+	case SGE_SG:     return "SCSI generic (sg) device";
+	case SGE_BLOCK:  return "block device";
+	case SGE_NULL:   return "null device";
+	case SGE_STDIO:  return "standard stream";
+	case SGE_STREAM: return "character device or pipe";
+	}
+	return "unknown";
+}
+
+/*
+ * Classify name.  Returns 0, or an exit status: a missing input, or a
+ * SCSI tape (its READ/WRITE CDBs differ).  A missing output is a regular
+ * file that open() will create.
+ */
+static int classify(struct sge_end *e, const char *name)
+{
+	struct stat st;
+
+	if (!name || !strcmp(name, "-")) {
+		e->type = SGE_STDIO;
+		return 0;
+	}
+	if (!strcmp(name, ".")) {
+		e->type = SGE_NULL;
+		return 0;
+	}
+	if (stat(name, &st) < 0) {
+		if (e->is_out && errno == ENOENT) {
+			e->type = SGE_REG;
+			return 0;
+		}
+		pr2serr("%s=%s: cannot access: %s\n", e->role, name,
+			strerror(errno));
+		return SG_LIB_FILE_ERROR;
+	}
+	if (S_ISCHR(st.st_mode)) {
+		unsigned int maj = major(st.st_rdev);
+
+		if (maj == MEM_MAJOR && minor(st.st_rdev) == DEV_NULL_MINOR)
+			e->type = SGE_NULL;
+		else if (maj == SCSI_GENERIC_MAJOR)
+			e->type = SGE_SG;
+		else if (maj == SCSI_TAPE_MAJOR) {
+			pr2serr("%s=%s: SCSI tape devices are not supported\n",
+				e->role, name);
+			return SG_LIB_FILE_ERROR;
+		} else
+			e->type = SGE_STREAM;
+	} else if (S_ISBLK(st.st_mode))
+		e->type = SGE_BLOCK;
+	else if (S_ISREG(st.st_mode))
+		e->type = SGE_REG;
+	else
+		e->type = SGE_STREAM;
+	return 0;
+}
+
+/* open(2) flags for e with the user's fl. */
+static int open_flags(const struct sge_end *e, const struct sgm_flags *fl)
+{
+	int flags;
+
+	if (e->type == SGE_SG)
+		flags = O_RDWR | O_NONBLOCK;
+	else if (!e->is_out)
+		flags = O_RDONLY;
+	else
+		flags = O_WRONLY | (e->type == SGE_REG ? O_CREAT : 0) |
+			(fl->append ? O_APPEND : 0);
+	if (fl->direct)
+		flags |= O_DIRECT;
+	if (fl->excl)
+		flags |= O_EXCL;
+	if (fl->dsync)
+		flags |= O_SYNC;
+	return flags;
+}
+
+/* An sg end must speak sg v3 (sg_io_hdr); note its version. */
+static int check_sg(struct sge_end *e, int verbose)
+{
+	int res = sgr_version(e->fd, &e->version);
+
+	if (res < 0 || e->version < SG_V3_MIN_VERSION) {
+		pr2serr("%s=%s: not an sg v3 device (SG_GET_VERSION_NUM: %s)\n",
+			e->role, e->name, res < 0 ? strerror(-res) : "too old");
+		return SG_LIB_FILE_ERROR;
+	}
+	if (verbose)
+		pr2serr(" >> %s=%s: sg driver version %d\n", e->role, e->name,
+			e->version);
+	return 0;
+}
+
+int sge_open(struct sge_end *e, const char *role, const char *name,
+	     bool is_out, const struct sgm_flags *fl, int verbose)
+{
+	int res, fd;
+
+	memset(e, 0, sizeof(*e));
+	e->role = role;
+	e->name = name ? name : "-";
+	e->is_out = is_out;
+	e->fd = -1;
+	e->nblocks = -1;
+	res = classify(e, name);
+	if (res)
+		return res;
+	if (verbose)
+		pr2serr(" >> %s=%s: %s\n", role, e->name, sge_type_str(e->type));
+	if (e->type == SGE_STDIO) {
+		e->fd = is_out ? STDOUT_FILENO : STDIN_FILENO;
+		return 0;
+	}
+	if (e->type == SGE_NULL) {
+		if (is_out)
+			return 0;	/* writes are dropped, never made */
+		name = "/dev/null";	/* "." as input: empty */
+	}
+	fd = sio_open(name, open_flags(e, fl), 0666);
+	if (fd < 0) {
+		pr2serr("%s=%s: cannot open: %s\n", role, name, strerror(-fd));
+		return sg_convert_errno(-fd);
+	}
+	e->fd = fd;
+	return e->type == SGE_SG ? check_sg(e, verbose) : 0;
+}
+
+/* READ CAPACITY (10), or (16) when 10 cannot tell; one retry on a unit
+ * attention or aborted command.  Returns 0 or an exit status. */
+static int read_capacity(struct sge_end *e, int verbose)
+{
+	uint8_t r[32];
+	int res, tries = 0, v = verbose > 1 ? verbose - 1 : 0;
+	bool big = false;
+
+	for (;;) {
+		if (!big)
+			res = sg_ll_readcap_10(e->fd, false, 0, r, 8, true, v);
+		else
+			res = sg_ll_readcap_16(e->fd, false, 0, r, 32, true, v);
+		if ((res == SG_LIB_CAT_UNIT_ATTENTION ||
+		     res == SG_LIB_CAT_ABORTED_COMMAND) && !tries++)
+			continue;
+		if (res)
+			return res < 0 ? SG_LIB_CAT_OTHER : res;
+		if (big || sg_get_unaligned_be32(r) != 0xffffffff)
+			break;
+		big = true;	/* more than 2^32 blocks */
+		tries = 0;
+	}
+	if (big) {
+		e->nblocks = (int64_t)sg_get_unaligned_be64(r) + 1;
+		e->lbsz = (int)sg_get_unaligned_be32(r + 8);
+	} else {
+		e->nblocks = (int64_t)sg_get_unaligned_be32(r) + 1;
+		e->lbsz = (int)sg_get_unaligned_be32(r + 4);
+	}
+	return 0;
+}
+
+/* BLKGETSIZE64 and BLKSSZGET.  Returns 0 or an exit status. */
+static int block_capacity(struct sge_end *e)
+{
+	uint64_t bytes;
+	int res = sio_ioctl(e->fd, BLKSSZGET, &e->lbsz);
+
+	if (res >= 0)
+		res = sio_ioctl(e->fd, BLKGETSIZE64, &bytes);
+	if (res < 0) {
+		pr2serr("%s=%s: block device size: %s\n", e->role, e->name,
+			strerror(-res));
+		return SG_LIB_FILE_ERROR;
+	}
+	e->nblocks = e->lbsz > 0 ? (int64_t)(bytes / (unsigned)e->lbsz) : -1;
+	return 0;
+}
+
+/* Size of a regular input in bs blocks, a partial last block counted. */
+static int file_capacity(struct sge_end *e, int bs)
+{
+	struct stat st;
+
+	if (fstat(e->fd, &st) < 0) {
+		pr2serr("%s=%s: fstat: %s\n", e->role, e->name,
+			strerror(errno));
+		return SG_LIB_FILE_ERROR;
+	}
+	e->nblocks = st.st_size / bs + (st.st_size % bs ? 1 : 0);
+	e->partial_tail = st.st_size % bs != 0;
+	return 0;
+}
+
+int sge_capacity(struct sge_end *e, int bs, bool need, int verbose)
+{
+	char b[80];
+	int res = 0;
+
+	if (e->type == SGE_SG) {
+		res = read_capacity(e, verbose);
+		if (res && !need) {
+			pr2serr("%s=%s: READ CAPACITY failed (%s), going on\n",
+				e->role, e->name, sg_get_category_sense_str(
+					res, sizeof(b), b, verbose));
+			return 0;
+		}
+		if (res)
+			pr2serr("%s=%s: READ CAPACITY: %s\n", e->role, e->name,
+				sg_get_category_sense_str(res, sizeof(b), b,
+							  verbose));
+	} else if (e->type == SGE_BLOCK)
+		res = block_capacity(e);
+	else if (e->type == SGE_REG && !e->is_out)
+		return file_capacity(e, bs);
+	if (res)
+		return res;
+	if (e->lbsz && e->lbsz != bs) {
+		pr2serr("%s=%s: logical block size is %d bytes but bs=%d\n",
+			e->role, e->name, e->lbsz, bs);
+		return SG_LIB_FILE_ERROR;
+	}
+	if (verbose && e->nblocks >= 0)
+		pr2serr(" >> %s=%s: %" PRId64 " blocks of %d bytes\n", e->role,
+			e->name, e->nblocks, e->lbsz);
+	return 0;
+}
+
+/* Read and throw away bytes bytes of a non-seekable input. */
+static int discard(struct sge_end *e, int64_t bytes)
+{
+	char buf[DISCARD_CHUNK];
+
+	while (bytes > 0) {
+		size_t n = bytes < (int64_t)sizeof(buf) ? (size_t)bytes
+							 : sizeof(buf);
+		ssize_t got = sio_read_full(e->fd, buf, n);
+
+		if (got < 0) {
+			pr2serr("%s=%s: skipping: %s\n", e->role, e->name,
+				strerror((int)-got));
+			return sg_convert_errno((int)-got);
+		}
+		if (got == 0)
+			break;	/* skip past the end: nothing to copy */
+		bytes -= got;
+	}
+	return 0;
+}
+
+int sge_position(struct sge_end *e, int64_t blocks, int bs, int verbose)
+{
+	int res;
+
+	if (blocks == 0 || e->type == SGE_SG || e->fd < 0)
+		return 0;
+	if (blocks > INT64_MAX / bs) {
+		pr2serr("%s=%s: offset of %" PRId64 " blocks is too large\n",
+			e->role, e->name, blocks);
+		return SG_LIB_SYNTAX_ERROR;
+	}
+	res = sio_seek(e->fd, (off_t)(blocks * bs));
+	if (res == -ESPIPE && !e->is_out)
+		return discard(e, blocks * bs);
+	if (res < 0) {
+		pr2serr("%s=%s: cannot %s to block %" PRId64 ": %s\n", e->role,
+			e->name, e->is_out ? "seek" : "skip", blocks,
+			strerror(-res));
+		return sg_convert_errno(-res);
+	}
+	if (verbose)
+		pr2serr(" >> %s=%s: at byte offset %" PRId64 "\n", e->role,
+			e->name, blocks * bs);
+	return 0;
+}
+
+void sge_close(struct sge_end *e)
+{
+	if (e->fd >= 0 && e->type != SGE_STDIO)
+		close(e->fd);
+	e->fd = -1;
+}

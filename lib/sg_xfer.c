@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* sg_xfer.c - READ/WRITE CDBs and the SG_IO wrapper; see sg_xfer.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include <scsi/sg_lib.h>
+#include <scsi/sg_io_linux.h>
+#include <scsi/sg_pr2serr.h>
+#include <scsi/sg_unaligned.h>
+
+#include "sg_smmap.h"
+#include "sg_xfer.h"
+#include "sysio.h"
+
+#define SGX_TIMEOUT_MS 60000	/* per command, as sg3_utils' dd tools */
+#define SGX_SENSE_LEN 64	/* room for descriptor sense */
+#define SGX_BUSY_TRIES 500	/* EBUSY retries, SGX_BUSY_NS apart */
+#define SGX_BUSY_NS 10000000L	/* 10 ms: 5 s in all */
+
+/* Opcodes of READ and WRITE, indexed by size class 6, 10, 12, 16. */
+static const uint8_t rd_op[4] = { 0x08, 0x28, 0xa8, 0x88 };
+static const uint8_t wr_op[4] = { 0x0a, 0x2a, 0xaa, 0x8a };
+
+/* Index into the opcode tables, or -1 for a size that does not exist. */
+static int size_class(int cdbsz)
+{
+	switch (cdbsz) {
+	case 6:  return 0;
+	case 10: return 1;
+	case 12: return 2;
+	case 16: return 3;
+	}
+	return -1;
+}
+
+/* Whether a cdbsz-byte CDB can carry blocks blocks ending before end. */
+static bool fits(int cdbsz, uint64_t end, uint32_t blocks, bool dpo_fua)
+{
+	switch (cdbsz) {
+	case 6:
+		return !dpo_fua && blocks <= 256 && end <= 0x200000;
+	case 10:
+		return blocks <= 0xffff && end <= 0x100000000ULL;
+	case 12:
+		return end <= 0x100000000ULL;
+	}
+	return true;
+}
+
+int sgx_build_rw_cdb(uint8_t *cdb, int cdbsz, bool is_write, uint64_t lba,
+		     uint32_t blocks, bool dpo, bool fua)
+{
+	int k = size_class(cdbsz);
+
+	if (k < 0 || blocks == 0 || (k == 0 && (dpo || fua)))
+		return -EINVAL;
+	if (lba > UINT64_MAX - blocks + 1 ||
+	    !fits(cdbsz, lba + blocks, blocks, false))
+		return -ERANGE;
+	memset(cdb, 0, cdbsz);
+	cdb[0] = is_write ? wr_op[k] : rd_op[k];
+	if (k > 0)
+		cdb[1] = (dpo ? 0x10 : 0) | (fua ? 0x08 : 0);
+	switch (k) {
+	case 0:
+		sg_put_unaligned_be24((uint32_t)lba, cdb + 1);
+		cdb[4] = (uint8_t)blocks;	/* 256 is encoded as 0 */
+		break;
+	case 1:
+		sg_put_unaligned_be32((uint32_t)lba, cdb + 2);
+		sg_put_unaligned_be16((uint16_t)blocks, cdb + 7);
+		break;
+	case 2:
+		sg_put_unaligned_be32((uint32_t)lba, cdb + 2);
+		sg_put_unaligned_be32(blocks, cdb + 6);
+		break;
+	default:
+		sg_put_unaligned_be64(lba, cdb + 2);
+		sg_put_unaligned_be32(blocks, cdb + 10);
+		break;
+	}
+	return 0;
+}
+
+int sgx_fit_cdbsz(int cdbsz, uint64_t end_lba, uint32_t bpt, bool dpo_fua)
+{
+	static const int sizes[] = { 6, 10, 12, 16 };
+	int k = size_class(cdbsz);
+
+	if (k < 0)
+		return -EINVAL;
+	for (; k < 3; k++)
+		if (fits(sizes[k], end_lba, bpt, dpo_fua))
+			break;
+	return sizes[k];
+}
+
+/*
+ * One SG_IO, repeated while the driver says EBUSY (an interrupted command
+ * may still hold the reserve buffer).  Returns 0 or -errno.
+ */
+static int sg_io_busy(int fd, struct sg_io_hdr *h)
+{
+	struct timespec ts = { 0, SGX_BUSY_NS };
+	int res, tries = 0;
+
+	while ((res = sio_ioctl(fd, SG_IO, h)) == -EBUSY &&
+	       ++tries < SGX_BUSY_TRIES)
+		nanosleep(&ts, NULL);
+	return res < 0 ? res : 0;
+}
+
+/* Print a failed command's sense through libsgutils2; note the LBA. */
+static void report(const struct sgx_dev *d, bool is_write, uint64_t lba,
+		   struct sg_io_hdr *h, int cat, struct sgx_result *res)
+{
+	char lead[96];
+	uint64_t info;
+
+	snprintf(lead, sizeof(lead), "%s %s, lba=%" PRIu64,
+		 is_write ? "WRITE to" : "READ from", d->name, lba);
+	sg_chk_n_print3(lead, h, d->verbose > 1);
+	if (cat == SG_LIB_CAT_MEDIUM_HARD &&
+	    sg_get_sense_info_fld(h->sbp, h->sb_len_wr, &info)) {
+		res->lba_valid = true;
+		res->bad_lba = info;
+		pr2serr("medium error at lba=%" PRIu64 " [0x%" PRIx64 "] on %s\n",
+			info, info, d->name);
+	}
+	if (d->verbose && cat == SG_LIB_CAT_ILLEGAL_REQ)
+		sg_print_command_len(h->cmdp, h->cmd_len);
+}
+
+/* One attempt: build the header, run it, categorise.  Convention above. */
+static int attempt(const struct sgx_dev *d, bool is_write, const uint8_t *cdb,
+		   uint32_t len, void *buf, unsigned int flags,
+		   uint8_t *sense, struct sg_io_hdr *h)
+{
+	static unsigned int pack_id;	/* tags commands in driver traces */
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	h->interface_id = 'S';
+	h->cmd_len = d->cdbsz;
+	h->cmdp = (uint8_t *)cdb;
+	h->dxfer_direction = is_write ? SG_DXFER_TO_DEV : SG_DXFER_FROM_DEV;
+	h->dxfer_len = len;
+	h->dxferp = buf;
+	h->mx_sb_len = SGX_SENSE_LEN;
+	h->sbp = sense;
+	h->timeout = SGX_TIMEOUT_MS;
+	h->flags = flags;
+	h->pack_id = (int)++pack_id;
+	err = sg_io_busy(d->fd, h);
+	if (err)
+		return err;
+	return sg_err_category3(h);
+}
+
+int sgx_rw(const struct sgx_dev *d, bool is_write, uint64_t lba,
+	   uint32_t blocks, void *buf, unsigned int flags,
+	   struct sgx_result *res)
+{
+	uint8_t cdb[SGX_MAX_CDBSZ], sense[SGX_SENSE_LEN];
+	struct sg_io_hdr h;
+	char b[128];
+	int cat, tries = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (sgx_build_rw_cdb(cdb, d->cdbsz, is_write, lba, blocks, d->dpo,
+			     d->fua)) {
+		pr2serr("cannot build a %d-byte %s CDB for lba=%" PRIu64
+			", blocks=%" PRIu32 "\n", d->cdbsz,
+			is_write ? "WRITE" : "READ", lba, blocks);
+		return SG_LIB_SYNTAX_ERROR;
+	}
+	if (d->verbose > 2)
+		pr2serr("    %s cdb: %s\n", is_write ? "Write" : "Read",
+			sg_get_command_str(cdb, d->cdbsz, false, sizeof(b), b));
+	for (;;) {
+		cat = attempt(d, is_write, cdb, blocks * (uint32_t)d->bs, buf,
+			      flags, sense, &h);
+		if (cat < 0) {
+			res->os_err = -cat;
+			return sg_convert_errno(-cat);
+		}
+		res->info = h.info;
+		res->resid = h.resid;
+		if ((cat != SG_LIB_CAT_UNIT_ATTENTION &&
+		     cat != SG_LIB_CAT_ABORTED_COMMAND) || tries++)
+			break;
+		res->retried = true;
+		pr2serr("%s on %s of %s, retrying once\n",
+			sg_get_category_sense_str(cat, sizeof(b), b, 0),
+			is_write ? "WRITE" : "READ", d->name);
+	}
+	if (cat == SG_LIB_CAT_RECOVERED) {
+		if (d->verbose)
+			sg_chk_n_print3("recovered error, continuing", &h,
+					d->verbose > 1);
+		return 0;
+	}
+	if (cat != SG_LIB_CAT_CLEAN)
+		report(d, is_write, lba, &h, cat, res);
+	return cat;
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* stats.c - counters, reports, signal flags; see stats.h. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stats.h"
+#include "sysio.h"
+
+#define REPORT_MAX 1024		/* one report, formatted before writing */
+
+volatile sig_atomic_t sgs_fatal_sig;	/* SIGINT/TERM/QUIT number, or 0 */
+volatile sig_atomic_t sgs_info_req;	/* SIGUSR1 arrived */
+
+static void on_fatal(int sig)
+{
+	sgs_fatal_sig = sig;
+}
+
+static void on_info(int sig)
+{
+	(void)sig;
+	sgs_info_req = 1;
+}
+
+/* Install fn for sig unless sig was ignored when we started. */
+static void install(int sig, void (*fn)(int), int sa_flags)
+{
+	struct sigaction sa;
+
+	if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = sa_flags;
+	sigaction(sig, &sa, NULL);
+}
+
+void sgs_install_signals(void)
+{
+	/* no SA_RESTART: a read() blocked on a pipe must come back */
+	install(SIGINT, on_fatal, 0);
+	install(SIGTERM, on_fatal, 0);
+	install(SIGQUIT, on_fatal, 0);
+	install(SIGUSR1, on_info, SA_RESTART);
+	sio_set_stop_flag(&sgs_fatal_sig);
+}
+
+void sgs_reraise(void)
+{
+	int sig = sgs_fatal_sig;
+	struct sigaction sa;
+
+	if (!sig)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	raise(sig);
+}
+
+void sgs_init(struct sgs_stats *st, int bs, int64_t req_count, int nout)
+{
+	memset(st, 0, sizeof(*st));
+	st->bs = bs;
+	st->req_count = req_count;
+	st->nout = nout;
+	st->out[0].label = "";
+	st->out[1].label = " (of2)";
+}
+
+void sgs_start(struct sgs_stats *st)
+{
+	clock_gettime(CLOCK_MONOTONIC, &st->start);
+	st->last = st->start;
+	st->started = true;
+}
+
+/* Seconds from a to b. */
+static double secs(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Blocks that reached every destination. */
+static int64_t blocks_out(const struct sgs_stats *st)
+{
+	int64_t least = INT64_MAX;
+	int k;
+
+	for (k = 0; k < st->nout; k++) {
+		int64_t n = st->out[k].full + st->out[k].partial;
+
+		if (n < least)
+			least = n;
+	}
+	return st->nout ? least : 0;
+}
+
+int64_t sgs_remaining(const struct sgs_stats *st)
+{
+	return st->req_count < 0 ? -1 : st->req_count - blocks_out(st);
+}
+
+/* Append a formatted line to buf[*off..REPORT_MAX). */
+__attribute__((format(printf, 3, 4)))
+static void add(char *buf, int *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= REPORT_MAX - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, REPORT_MAX - *off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off = *off + n < REPORT_MAX ? *off + n : REPORT_MAX - 1;
+}
+
+/* Records in and out, the way sg3_utils' dd tools print them. */
+static void add_records(const struct sgs_stats *st, char *buf, int *off)
+{
+	int k;
+
+	add(buf, off, "%" PRId64 "+%d records in\n", st->in_full,
+	    st->in_partial);
+	for (k = 0; k < st->nout; k++)
+		add(buf, off, "%" PRId64 "+%d records out%s\n",
+		    st->out[k].full, st->out[k].partial, st->out[k].label);
+}
+
+/* Elapsed time and throughput of the blocks out so far. */
+static void add_time(const struct sgs_stats *st, char *buf, int *off,
+		     bool so_far)
+{
+	struct timespec now;
+	double s, bytes = (double)blocks_out(st) * st->bs;
+
+	if (!st->started)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s = secs(&st->start, &now);
+	add(buf, off, "time to transfer data%s: %.6f secs", so_far ?
+	    " so far" : "", s);
+	if (s > 0.00001 && bytes > 511)
+		add(buf, off, " at %.2f MB/sec\n", bytes / (s * 1e6));
+	else
+		add(buf, off, "\n");
+}
+
+/* write(2) the report to stderr. */
+static void emit(const char *buf, int len)
+{
+	if (len > 0)
+		(void)sio_write_full(STDERR_FILENO, buf, (size_t)len);
+}
+
+void sgs_summary(const struct sgs_stats *st)
+{
+	char buf[REPORT_MAX];
+	int off = 0;
+	int64_t rem = sgs_remaining(st);
+
+	if (sgs_fatal_sig)
+		add(buf, &off, "Interrupted by signal %d (%s)\n",
+		    (int)sgs_fatal_sig, strsignal(sgs_fatal_sig));
+	if (rem > 0)
+		add(buf, &off, "  remaining block count=%" PRId64 "\n", rem);
+	add_records(st, buf, &off);
+	if (st->smmap && st->verbose >= 1)
+		add(buf, &off, "shared mmap IO: requested %" PRId64 ", done %"
+		    PRId64 "\n", st->smmap_req, st->smmap_done);
+	if (st->dio_not_done)
+		add(buf, &off, ">> dio requested but not done %" PRId64
+		    " times\n", st->dio_not_done);
+	if (st->sum_resid)
+		add(buf, &off, ">> Non-zero sum of residual counts=%" PRId64
+		    "\n", st->sum_resid);
+	if (st->do_time)
+		add_time(st, buf, &off, false);
+	emit(buf, off);
+}
+
+/* A progress report: how far, then the records so far. */
+static void progress(struct sgs_stats *st)
+{
+	char buf[REPORT_MAX];
+	int off = 0;
+
+	if (st->req_count >= 0)
+		add(buf, &off, "Progress: %" PRId64 " of %" PRId64
+		    " blocks copied, continuing\n", blocks_out(st),
+		    st->req_count);
+	else
+		add(buf, &off, "Progress: %" PRId64 " blocks copied, "
+		    "continuing\n", blocks_out(st));
+	add_records(st, buf, &off);
+	add_time(st, buf, &off, true);
+	emit(buf, off);
+}
+
+bool sgs_poll(struct sgs_stats *st)
+{
+	struct timespec now;
+	bool due = false;
+
+	if (sgs_fatal_sig)
+		return true;
+	if (st->progress && st->started) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		due = secs(&st->last, &now) >= SGS_PROGRESS_SEC;
+		if (due)
+			st->last = now;
+	}
+	if (sgs_info_req || due) {
+		sgs_info_req = 0;
+		progress(st);
+	}
+	return false;
+}

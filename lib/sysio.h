@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sysio.h - system calls that retry EINTR, with one return convention:
+ * a count or 0 on success, -errno on failure.  errno is never the channel.
+ *
+ * A wrapper stops retrying EINTR, and returns -EINTR, once the stop flag
+ * given to sio_set_stop_flag() is non-zero: that is how SIGINT/SIGTERM get
+ * a blocked read() on a pipe to return to the copy loop.
+ */
+#ifndef SGSMMAP_SYSIO_H
+#define SGSMMAP_SYSIO_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Make EINTR final while *flag is non-zero (NULL: always retry). */
+void sio_set_stop_flag(const volatile sig_atomic_t *flag);
+
+/* ioctl(fd, req, arg): 0 (or the ioctl's non-negative value) or -errno. */
+int sio_ioctl(int fd, unsigned long req, void *arg);
+
+/*
+ * Read up to len bytes, looping over short reads until len bytes or end of
+ * file.  Returns the bytes read (0..len) or -errno; bytes read before an
+ * error are lost to the caller only if none were read (a short count is
+ * returned first and the error repeats on the next call).
+ */
+ssize_t sio_read_full(int fd, void *buf, size_t len);
+
+/* Write all len bytes, looping over short writes.  Returns the bytes
+ * written (len unless the device is full: ENOSPC after a short write
+ * returns the short count) or -errno when nothing was written. */
+ssize_t sio_write_full(int fd, const void *buf, size_t len);
+
+/* open(2) with EINTR retry: the fd or -errno. */
+int sio_open(const char *path, int flags, mode_t mode);
+
+/* lseek(fd, off, SEEK_SET): 0 or -errno. */
+int sio_seek(int fd, off_t off);
+
+#endif /* SGSMMAP_SYSIO_H */

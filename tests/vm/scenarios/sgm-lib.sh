@@ -1,0 +1,76 @@
+# sgm-lib.sh - helpers for the sgm-*.sh scenarios (sourced, not a scenario).
+#
+# sgm_vs_sg_dd BPT COUNT SKIP SEEK [OPERAND...]
+#   Copy SG_IN to SG_OUT with sgm_dd and, onto a re-zeroed output, with
+#   stock sg_dd, both with bs=SECTOR and these operands (COUNT "-": not
+#   given, derived from the capacities).  Passes when sgm_dd's copy equals
+#   the source, the two tools left the same output image, and they printed
+#   the same records in/out lines.  sgm_dd's stderr stays in ./sgm.err.
+# records FILE: the "records in/out" lines of a dd tool's stderr.
+# expect_line FILE TEXT: FILE has a line equal to TEXT, else fail.
+# expect_grep FILE PATTERN: FILE has a line matching PATTERN, else fail.
+# sgm_status CMD...: run CMD, print its exit status, never fail.
+
+records() {
+	grep -E '^[0-9]+\+[0-9]+ records (in|out)$' "$1"
+}
+
+expect_line() {
+	grep -qxF "$2" "$1" || { sed 's/^/# | /' "$1"; fail "no line '$2'"; }
+}
+
+expect_grep() {
+	grep -qE "$2" "$1" || { sed 's/^/# | /' "$1"; fail "no line like '$2'"; }
+}
+
+sgm_status() {
+	"$@"
+	echo $?
+}
+
+# The blocks a derived count covers: the smaller room of in and out.
+_sgm_derived() {
+	_a=$(($(nblocks "$SD_IN") - $1))
+	_b=$(($(nblocks "$SD_OUT") - $2))
+	[ "$_a" -lt "$_b" ] && echo "$_a" || echo "$_b"
+}
+
+sgm_vs_sg_dd() {
+	_bpt=$1 _cnt=$2 _skip=$3 _seek=$4
+	shift 4
+	_n=$_cnt
+	_count="count=$_cnt"
+	if [ "$_cnt" = - ]; then
+		_n=$(_sgm_derived "$_skip" "$_seek")
+		_count=
+	fi
+	_span=$((_seek + _n + 8))
+	[ "$_span" -le "$(nblocks "$SD_OUT")" ] || _span=$(nblocks "$SD_OUT")
+	_ops="bs=$SECTOR bpt=$_bpt $_count skip=$_skip seek=$_seek $*"
+	note "sgm_dd vs sg_dd: $_ops ($_n blocks)"
+
+	fill_zero "$SD_OUT" "$_span"
+	# shellcheck disable=SC2086
+	sgm_dd if="$SG_IN" of="$SG_OUT" $_ops 2>sgm.err ||
+		{ sed 's/^/# | /' sgm.err; fail "sgm_dd $_ops: exit $?"; }
+	expect_same "$SD_IN" "$SD_OUT" "$_n" "$_skip" "$_seek"
+	read_blocks "$SD_OUT" "$_span" 0 sgm.img || fail "reading sgm_dd image"
+
+	fill_zero "$SD_OUT" "$_span"
+	# shellcheck disable=SC2086
+	/opt/sg3/bin/sg_dd if="$SG_IN" of="$SG_OUT" $_ops 2>sg_dd.err ||
+		{ sed 's/^/# | /' sg_dd.err; fail "stock sg_dd $_ops: exit $?"; }
+	read_blocks "$SD_OUT" "$_span" 0 sg_dd.img || fail "reading sg_dd image"
+	cmp sgm.img sg_dd.img >/dev/null ||
+		fail "sgm_dd and sg_dd images differ for $_ops"
+	records sgm.err >sgm.rec
+	records sg_dd.err >sg_dd.rec
+	cmp sgm.rec sg_dd.rec >/dev/null || {
+		sed 's/^/# sgm_dd | /' sgm.err
+		sed 's/^/# sg_dd  | /' sg_dd.err
+		fail "records in/out differ from sg_dd for $_ops"
+	}
+	expect_line sgm.err "$_n+0 records in"
+	expect_line sgm.err "$_n+0 records out"
+	rm -f sgm.img sg_dd.img
+}
