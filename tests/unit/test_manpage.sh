@@ -1,0 +1,141 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# test_manpage: doc/sgm_dd.8 against "sgm_dd --help", both ways, and the
+# page clean under "groff -ww" and "man --warnings".  Prints TAP lines.
+#
+# This is the template: make check builds tests/unit/test_manpage from it
+# with the two directories below filled in (see unit/Makefile.inc).  The
+# template itself is not executable, so the suite runner skips it.
+set -u
+srcdir=%abs_top_srcdir%
+builddir=%abs_top_builddir%
+page=$srcdir/doc/sgm_dd.8
+prog=$builddir/src/sgm_dd
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+failed=0
+ok() {	# ok STATUS DESCRIPTION: one TAP line, STATUS 0 is a pass
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=1
+	fi
+}
+skip() {	# skip DESCRIPTION REASON
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+same() {	# same FILE1 FILE2: no difference, else print it as diagnostics
+	diff "$1" "$2" >"$tmp/diff" && return 0
+	sed 's/^/# /' "$tmp/diff"
+	return 1
+}
+
+# --- the page is clean --------------------------------------------------
+if command -v groff >/dev/null; then
+	groff -ww -z -man "$page" >"$tmp/groff" 2>&1
+	st=$?
+	[ $st -eq 0 ] && [ ! -s "$tmp/groff" ]
+	ok $? "groff -ww -z -man doc/sgm_dd.8 is silent"
+	sed 's/^/# /' "$tmp/groff"
+else
+	skip "groff -ww -z -man doc/sgm_dd.8 is silent" "no groff"
+fi
+if command -v man >/dev/null; then
+	MANWIDTH=80 man --warnings -l "$page" >/dev/null 2>"$tmp/man"
+	st=$?
+	[ $st -eq 0 ] && [ ! -s "$tmp/man" ]
+	ok $? "man --warnings -l doc/sgm_dd.8 is silent"
+	sed 's/^/# /' "$tmp/man"
+else
+	skip "man --warnings -l doc/sgm_dd.8 is silent" "no man"
+fi
+
+# --- --help: stdout, exit 0 -----------------------------------------------
+"$prog" --help >"$tmp/help" 2>"$tmp/help.err"
+st=$?
+[ $st -eq 0 ] && [ ! -s "$tmp/help.err" ] && grep -q '^Usage: sgm_dd ' "$tmp/help"
+ok $? "sgm_dd --help: usage on stdout, nothing on stderr, exit 0 (got $st)"
+
+# --- the names, as the help lists them ------------------------------------
+# operands: the "    name     text" lines of the "where:" list
+sed -n 's/^    \([a-z0-9][a-z0-9]*\)  .*/\1/p' "$tmp/help" | sort -u \
+	>"$tmp/h.operands"
+# options: --long|-s pairs
+sed -n 's/^    \(--[a-z-]*\)|\(-[a-zA-Z]\) .*/\1 \2/p' "$tmp/help" | sort -u \
+	>"$tmp/h.options"
+# flags: the "comma separated list of:" lines of iflag and oflag
+for f in iflag oflag; do
+	sed -n "s/^    $f  *comma separated list of: *//p" "$tmp/help" |
+		tr ',' '\n' | sed '/^$/d' | sort -u >"$tmp/h.$f"
+done
+sort -u "$tmp/h.iflag" "$tmp/h.oflag" >"$tmp/h.flags"
+
+# --- the names, as the page lists them ------------------------------------
+section() {	# section NAME: the page's lines from .SH NAME to the next .SH
+	sed -n "/^\\.SH \"*$1\"*\$/,/^\\.SH /p" "$page"
+}
+section OPTIONS | sed -n 's/^\\fB\([a-z0-9]*\)=\\fR.*/\1/p' | sort -u \
+	>"$tmp/m.operands"
+section OPTIONS |
+	sed -n 's/^\\fB\\-\([a-zA-Z]\)\\fR, \\fB\(\\-\\-[a-z\\-]*\)\\fR$/\2 -\1/p' |
+	sed 's/\\-/-/g' | sort -u >"$tmp/m.options"
+section FLAGS | sed -n '/^\.TP$/{n;s/^\.B \([a-z0-9]*\)$/\1/p;}' | sort -u \
+	>"$tmp/m.flags"
+# a flag is an iflag too unless its paragraph says "(oflag only)"
+section FLAGS | sed -n '/^\.TP$/{n;s/^\.B \([a-z0-9]*\)$/\1/;h;n;/^(oflag only)/{g;p;};}' |
+	sort -u >"$tmp/m.oflag_only"
+comm -23 "$tmp/m.flags" "$tmp/m.oflag_only" >"$tmp/m.iflag"
+section SYNOPSIS | grep -o '\\fI[a-z0-9]*=' | sed 's/^\\fI//; s/=$//' |
+	sort -u >"$tmp/m.synopsis"
+
+# --- every name of the help is in the page ---------------------------------
+nonempty() { [ -s "$1" ]; }
+nonempty "$tmp/h.operands" && [ "$(wc -l <"$tmp/h.operands")" -ge 18 ]
+ok $? "--help lists the operands ($(tr '\n' ' ' <"$tmp/h.operands"))"
+nonempty "$tmp/h.flags"
+ok $? "--help lists the flags ($(tr '\n' ' ' <"$tmp/h.flags"))"
+nonempty "$tmp/h.options"
+ok $? "--help lists the options ($(tr '\n' ' ' <"$tmp/h.options"))"
+while read -r w; do
+	grep -qx -- "$w" "$tmp/m.operands"
+	ok $? "operand $w= of --help is in the page's OPTIONS"
+	grep -qx -- "$w" "$tmp/m.synopsis"
+	ok $? "operand $w= of --help is in the page's SYNOPSIS"
+done <"$tmp/h.operands"
+while read -r w; do
+	grep -qx -- "$w" "$tmp/m.options"
+	ok $? "option $w of --help is in the page's OPTIONS"
+done <"$tmp/h.options"
+while read -r w; do
+	grep -qx -- "$w" "$tmp/m.flags"
+	ok $? "flag $w of --help is in the page's FLAGS"
+done <"$tmp/h.flags"
+
+# --- and the reverse --------------------------------------------------------
+while read -r w; do
+	grep -qx -- "$w" "$tmp/h.operands"
+	ok $? "operand $w= of the page is in --help"
+done <"$tmp/m.operands"
+while read -r w; do
+	grep -qx -- "$w" "$tmp/h.options"
+	ok $? "option $w of the page is in --help"
+done <"$tmp/m.options"
+while read -r w; do
+	grep -qx -- "$w" "$tmp/h.flags"
+	ok $? "flag $w of the page is in --help"
+done <"$tmp/m.flags"
+
+# --- which flags are iflags and oflags: the same on both sides ---------------
+nonempty "$tmp/h.iflag" && same "$tmp/h.iflag" "$tmp/m.iflag"
+ok $? "iflag values agree (page: all flags but '(oflag only)')"
+nonempty "$tmp/h.oflag" && same "$tmp/h.oflag" "$tmp/m.flags"
+ok $? "oflag values agree (page: every flag)"
+
+echo "1..$n"
+exit $failed
