@@ -641,39 +641,6 @@ bool sgm_is_dot(const char *name)
 	return name != NULL && strcmp(name, ".") == 0;
 }
 
-/* Can a CDBSZ-byte READ/WRITE address LAST_LBA and carry BLOCKS? */
-static bool cdbsz_fits(int cdbsz, int64_t last_lba, int blocks)
-{
-	switch (cdbsz) {
-	case 6:		/* 21-bit LBA; 8-bit length, 0 meaning 256 */
-		return last_lba <= 0x1fffff && blocks <= 256;
-	case 10:	/* 32-bit LBA, 16-bit length */
-		return last_lba <= 0xffffffffLL && blocks <= 0xffff;
-	case 12:	/* 32-bit LBA, 32-bit length */
-		return last_lba <= 0xffffffffLL;
-	case 16:	/* 64-bit LBA, 32-bit length */
-		return true;
-	default:
-		return false;
-	}
-}
-
-int sgm_cdbsz_needed(int64_t last_lba, int blocks)
-{
-	if (cdbsz_fits(6, last_lba, blocks))
-		return 6;
-	if (cdbsz_fits(10, last_lba, blocks))
-		return 10;
-	return 16;
-}
-
-int sgm_cdbsz_raise(int cdbsz, int64_t last_lba, int blocks)
-{
-	if (cdbsz_fits(cdbsz, last_lba, blocks))
-		return cdbsz;
-	return sgm_cdbsz_needed(last_lba, blocks);
-}
-
 void sgm_usage(FILE *fp)
 {
 	fputs("Usage: sgm_dd [bs=BS] [count=COUNT] [ibs=BS] [if=IFILE] "

@@ -18,7 +18,8 @@
 #define SGM_DEF_BS 512		/* bs= when not given */
 #define SGM_DEF_BPT 128		/* bpt= when not given and bs < 2048 */
 #define SGM_DEF_BPT_2048 32	/* bpt= when not given and bs >= 2048 */
-#define SGM_DEF_CDBSZ 10	/* cdbsz= when not given (may be raised) */
+#define SGM_DEF_CDBSZ 10	/* cdbsz= when not given; the copier raises
+				   it as LBAs and bpt need: sgx_fit_cdbsz() */
 #define SGM_MAX_BS (1 << 24)	/* largest bs=, ibs=, obs= and bpt= */
 
 /* Per-end flags from iflag= / oflag= (and dio=, fua=). */
@@ -81,21 +82,5 @@ bool sgm_is_stdio(const char *name);
 
 /* True when NAME is ".", which as of= means /dev/null (sg3_utils). */
 bool sgm_is_dot(const char *name);
-
-/*
- * The smallest READ/WRITE cdb size, of 6, 10 and 16, whose fields hold
- * LAST_LBA (the highest LBA of any one command) and BLOCKS (the blocks
- * of one command).  12 is never chosen (10 or 16 always does as well),
- * but is accepted by sgm_cdbsz_raise().
- */
-int sgm_cdbsz_needed(int64_t last_lba, int blocks);
-
-/*
- * CDBSZ if a CDBSZ-byte READ/WRITE can address LAST_LBA with BLOCKS
- * blocks, else sgm_cdbsz_needed(LAST_LBA, BLOCKS): the copier calls this
- * once the capacities are known, for cdbsz_in and cdbsz_out, whether or
- * not cdbsz= was given (a given cdbsz that cannot work is raised too).
- */
-int sgm_cdbsz_raise(int cdbsz, int64_t last_lba, int blocks);
 
 #endif /* SGSMMAP_OPERANDS_H */

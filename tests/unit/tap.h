@@ -96,4 +96,25 @@ static inline void tap_capture_end(struct tap_capture *c, char *buf, size_t sz)
 	fclose(c->tmp);
 }
 
+/* An argv made from a space separated string, argv[0] = "sgm_dd". */
+struct tap_args {
+	char buf[1024];		/* the words, NUL-separated */
+	char *argv[34];		/* pointers into buf, NULL-terminated */
+	int argc;		/* words + 1 */
+};
+
+/* Split LINE at spaces into A (at most 32 words; the rest is dropped). */
+static inline void tap_split_args(struct tap_args *a, const char *line)
+{
+	char *p, *save = NULL;
+
+	snprintf(a->buf, sizeof(a->buf), "%s", line);
+	a->argv[0] = (char *)"sgm_dd";
+	a->argc = 1;
+	for (p = strtok_r(a->buf, " ", &save); p && a->argc < 33;
+	     p = strtok_r(NULL, " ", &save))
+		a->argv[a->argc++] = p;
+	a->argv[a->argc] = NULL;
+}
+
 #endif /* SGSMMAP_TAP_H */

@@ -5,8 +5,8 @@
  * Bad inputs come from golden/bad_operands.txt: for each line, the exit
  * status and the exact single line on stderr must match.  Good inputs
  * are checked field by field below: defaults, bpt from bs, flags, fua=,
- * dio=, verbosity, --help/--version, sgm_check_ends() and the cdbsz
- * upgrade.
+ * dio=, verbosity, --help/--version and sgm_check_ends().  (The cdbsz
+ * upgrade is sg_xfer's sgx_fit_cdbsz(): see test_xfer.c.)
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -20,37 +20,16 @@
 #define UNIT_SRCDIR "."
 #endif
 #define GOLDEN UNIT_SRCDIR "/golden/bad_operands.txt"
-#define MAX_ARGS 32
-
-/* argv built from a space separated string, argv[0] = "sgm_dd". */
-struct args {
-	char buf[1024];		/* the words, NUL-separated */
-	char *argv[MAX_ARGS + 2];	/* pointers into buf */
-	int argc;		/* words + 1 */
-};
-
-static void split(struct args *a, const char *line)
-{
-	char *p;
-
-	snprintf(a->buf, sizeof(a->buf), "%s", line);
-	a->argv[0] = (char *)"sgm_dd";
-	a->argc = 1;
-	for (p = strtok(a->buf, " "); p && a->argc <= MAX_ARGS;
-	     p = strtok(NULL, " "))
-		a->argv[a->argc++] = p;
-	a->argv[a->argc] = NULL;
-}
 
 /* Run sgm_parse on LINE; return its status, its stderr in ERR. */
 static int parse_line(const char *line, struct sgm_opts *op, char *err,
 		      size_t errsz)
 {
 	struct tap_capture c;
-	struct args a;
+	struct tap_args a;
 	int ret;
 
-	split(&a, line);
+	tap_split_args(&a, line);
 	tap_capture_begin(&c, stderr);
 	ret = sgm_parse(a.argc, a.argv, op);
 	tap_capture_end(&c, err, errsz);
@@ -326,52 +305,6 @@ static void check_ends(void)
 	       "sgm_is_dot()");
 }
 
-/* The cdbsz upgrade: smallest fitting size, a fitting size is kept. */
-static void cdbsz(void)
-{
-	static const struct {
-		int cur;		/* 0: sgm_cdbsz_needed(), else _raise() */
-		int64_t last_lba;	/* highest LBA of one command */
-		int blocks;		/* blocks of one command */
-		int exp;		/* expected cdb size */
-	} cases[] = {
-		{ 0, 0, 1, 6 },
-		{ 0, 0x1fffff, 256, 6 },
-		{ 0, 0x200000, 1, 10 },
-		{ 0, 0, 257, 10 },
-		{ 0, 0xffffffffLL, 65535, 10 },
-		{ 0, 0x100000000LL, 1, 16 },
-		{ 0, 0, 65536, 16 },
-		{ 0, INT64_MAX, 1 << 24, 16 },
-		{ 10, 0, 1, 10 },
-		{ 10, 0xffffffffLL, 128, 10 },
-		{ 10, 0x100000000LL, 128, 16 },
-		{ 10, 1000, 65536, 16 },
-		{ 6, 0, 300, 10 },
-		{ 6, 0x200000, 8, 10 },
-		{ 6, 0x200000, 70000, 16 },
-		{ 6, 100, 256, 6 },
-		{ 12, 0, 100000, 12 },
-		{ 12, 0x100000000LL, 1, 16 },
-		{ 16, 0, 1, 16 },
-	};
-	size_t i;
-	int got;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (cases[i].cur == 0)
-			got = sgm_cdbsz_needed(cases[i].last_lba,
-					       cases[i].blocks);
-		else
-			got = sgm_cdbsz_raise(cases[i].cur, cases[i].last_lba,
-					      cases[i].blocks);
-		tap_ok(got == cases[i].exp,
-		       "cdbsz %d, last LBA 0x%" PRIx64 ", %d blocks -> %d (got %d)",
-		       cases[i].cur, cases[i].last_lba, cases[i].blocks,
-		       cases[i].exp, got);
-	}
-}
-
 int main(void)
 {
 	golden_file();
@@ -382,6 +315,5 @@ int main(void)
 	help_version();
 	empty_args();
 	check_ends();
-	cdbsz();
 	return tap_done();
 }
