@@ -1,0 +1,31 @@
+# The driver test program (tests/vm/guest/sg_smmap_test.c) on the first two
+# disks: sharing both ways, every fallback, every EINVAL, EBUSY, requests in
+# flight, racing threads, fork, 10,000 mixed iterations, MemFree/Slab.  On
+# a stock sg.ko (SG_KIND=stock) it expects fallback with correct data.
+# Afterwards every sg fd must have been freed: sg's module refcount is 0.
+. /rig/config
+command -v sg_smmap_test >/dev/null || { note "sg_smmap_test not built"; exit 77; }
+# sd caps max_sectors_kb, and so sg's reserve buffers, at scsi_debug's
+# optimal transfer size (512 KiB).  The program wants 1 MiB for its owner
+# and max_segments pages + 4 KiB (8 MiB + 4 KiB with 2048 segments) for the
+# segment-limit check, which it skips when the reserve is too small.
+q=/sys/block/${SD_IN##*/}/queue
+kb=$(cat "$q/max_hw_sectors_kb")
+[ "$kb" -le 16384 ] || kb=16384
+echo "$kb" >"$q/max_sectors_kb" || note "cannot raise $q/max_sectors_kb to $kb"
+case "$SG_KIND" in
+stock) mode=--expect-stock ;;
+*) mode=--expect-patched ;;
+esac
+sg_smmap_test $mode --iterations "${SMMAP_ITERATIONS:-10000}" "$SG_IN" "$SG_OUT" ||
+	fail "sg_smmap_test $mode"
+
+# Deferred frees (sg_remove_sfp runs from a workqueue) may lag a little.
+n=0
+while [ "$(cat /sys/module/sg/refcnt)" != 0 ] && [ $n -lt 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+refs=$(cat /sys/module/sg/refcnt)
+[ "$refs" = 0 ] || fail "sg module refcount $refs after the test: an sg fd leaked"
+note "sg refcount 0: every Sg_fd freed"
