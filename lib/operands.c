@@ -321,7 +321,9 @@ static int st_verbose(struct pstate *ps, const char *name, const char *val)
 	int v = 0;
 	int ret = num_int(name, val, 0, SGM_MAX_VERBOSE, &v);
 
-	ps->op->verbose += v;
+	ps->op->verbose += v;	/* plus any -v, kept within the range */
+	if (ps->op->verbose > SGM_MAX_VERBOSE)
+		ps->op->verbose = SGM_MAX_VERBOSE;
 	return ret;
 }
 

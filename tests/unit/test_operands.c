@@ -193,6 +193,8 @@ static void options(void)
 
 	ok = parse_good("-vvv if=a of=b verbose=2", &o);
 	tap_ok(ok && o.verbose == 5, "-vvv plus verbose=2 is 5");
+	ok = parse_good("-v if=a of=b verbose=99", &o);
+	tap_ok(ok && o.verbose == 99, "-v plus verbose=99 stays 99");
 	ok = parse_good("if=a of=b --verbose -v", &o);
 	tap_ok(ok && o.verbose == 2, "--verbose -v is 2");
 	ok = parse_good("if=a of=b -d -p", &o);
