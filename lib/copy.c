@@ -48,7 +48,7 @@ static bool is_sg(const struct sge_end *e)
 	return e->type == SGE_SG;
 }
 
-/* Open if=, of= and of2=.  stdin and stdout may not both be defaulted. */
+/* Open if=, of= and of2= (sgm_parse refused stdin and stdout both). */
 static int open_ends(struct sgm_copy *c)
 {
 	const struct sgm_opts *op = c->op;
@@ -59,46 +59,23 @@ static int open_ends(struct sgm_copy *c)
 		res = sge_open(&c->out[k].end, out_role[k],
 			       k ? op->out2f : op->outf, true, &op->oflag,
 			       op->verbose);
-	if (!res && c->in.type == SGE_STDIO &&
-	    c->out[0].end.type == SGE_STDIO) {
-		pr2serr("if= and of= may not both be stdin/stdout; name one\n");
-		res = SG_LIB_CONTRADICT;
-	}
 	return res;
 }
 
 /*
- * Refuse flag combinations the ends make impossible, and drop dio where
- * it cannot apply (as sg3_utils does, saying so).
+ * The operand checks that need the ends' types (sgm_check_ends), then
+ * drop dio where it cannot apply, saying so, as sg3_utils does.
  */
 static int check_flags(struct sgm_copy *c)
 {
-	struct sgm_flags *ofl = &c->oflag;
-	const struct sgm_opts *op = c->op;
-	bool both_sg = is_sg(&c->in) && is_sg(&c->out[0].end);
+	int res = sgm_check_ends(c->op, is_sg(&c->in), is_sg(&c->out[0].end));
 
-	if (op->iflag.smmap && op->oflag.smmap) {
-		pr2serr("iflag=smmap and oflag=smmap: only one end's reserve "
-			"can be the shared buffer\n");
-		return SG_LIB_CONTRADICT;
-	}
-	if ((op->iflag.smmap || op->oflag.smmap) && !both_sg) {
-		pr2serr("%s=smmap needs if= and of= to be sg devices (%s, %s)\n",
-			op->iflag.smmap ? "iflag" : "oflag",
-			sge_type_str(c->in.type),
-			sge_type_str(c->out[0].end.type));
-		return SG_LIB_CONTRADICT;
-	}
-	if (ofl->dio && !is_sg(&c->in)) {
+	if (!res && c->oflag.dio && !is_sg(&c->in)) {
 		pr2serr(">>> dio only performed on 'of' side when 'if' is an "
 			"sg device\n");
-		ofl->dio = false;
-	} else if (ofl->dio && op->iflag.smmap) {
-		pr2serr(">>> oflag=dio ignored: with iflag=smmap 'of' writes "
-			"from its own reserve (mmap IO)\n");
-		ofl->dio = false;
+		c->oflag.dio = false;
 	}
-	return 0;
+	return res;
 }
 
 /* Capacities of all ends, then count: given, or derived from them. */

@@ -6,6 +6,7 @@
 #   given, derived from the capacities).  Passes when sgm_dd's copy equals
 #   the source, the two tools left the same output image, and they printed
 #   the same records in/out lines.  sgm_dd's stderr stays in ./sgm.err.
+#   SGM_EXTRA: operands for sgm_dd only (e.g. oflag=smmap).
 # records FILE: the "records in/out" lines of a dd tool's stderr.
 # expect_line FILE TEXT: FILE has a line equal to TEXT, else fail.
 # expect_grep FILE PATTERN: FILE has a line matching PATTERN, else fail.
@@ -47,19 +48,23 @@ sgm_vs_sg_dd() {
 	_span=$((_seek + _n + 8))
 	[ "$_span" -le "$(nblocks "$SD_OUT")" ] || _span=$(nblocks "$SD_OUT")
 	_ops="bs=$SECTOR bpt=$_bpt $_count skip=$_skip seek=$_seek $*"
-	note "sgm_dd vs sg_dd: $_ops ($_n blocks)"
+	note "sgm_dd vs sg_dd: $_ops ${SGM_EXTRA:-}($_n blocks)"
 
 	fill_zero "$SD_OUT" "$_span"
 	# shellcheck disable=SC2086
-	sgm_dd if="$SG_IN" of="$SG_OUT" $_ops 2>sgm.err ||
-		{ sed 's/^/# | /' sgm.err; fail "sgm_dd $_ops: exit $?"; }
+	sgm_dd if="$SG_IN" of="$SG_OUT" $_ops ${SGM_EXTRA:-} 2>sgm.err
+	_rc=$?
+	[ "$_rc" = 0 ] || { sed 's/^/# | /' sgm.err
+		fail "sgm_dd $_ops ${SGM_EXTRA:-}: exit $_rc"; }
 	expect_same "$SD_IN" "$SD_OUT" "$_n" "$_skip" "$_seek"
 	read_blocks "$SD_OUT" "$_span" 0 sgm.img || fail "reading sgm_dd image"
 
 	fill_zero "$SD_OUT" "$_span"
 	# shellcheck disable=SC2086
-	/opt/sg3/bin/sg_dd if="$SG_IN" of="$SG_OUT" $_ops 2>sg_dd.err ||
-		{ sed 's/^/# | /' sg_dd.err; fail "stock sg_dd $_ops: exit $?"; }
+	/opt/sg3/bin/sg_dd if="$SG_IN" of="$SG_OUT" $_ops 2>sg_dd.err
+	_rc=$?
+	[ "$_rc" = 0 ] || { sed 's/^/# | /' sg_dd.err
+		fail "stock sg_dd $_ops: exit $_rc"; }
 	read_blocks "$SD_OUT" "$_span" 0 sg_dd.img || fail "reading sg_dd image"
 	cmp sgm.img sg_dd.img >/dev/null ||
 		fail "sgm_dd and sg_dd images differ for $_ops"
@@ -73,4 +78,33 @@ sgm_vs_sg_dd() {
 	expect_line sgm.err "$_n+0 records in"
 	expect_line sgm.err "$_n+0 records out"
 	rm -f sgm.img sg_dd.img
+}
+
+# batches COUNT BPT: commands a copy of COUNT blocks needs per end.
+batches() {
+	echo $((($1 + $2 - 1) / $2))
+}
+
+# sg_shares: the loaded sg driver honours SG_FLAG_SHARED_MMAP_IO
+# (version 3.5.37 or later).
+sg_shares() {
+	_v=$(cat /sys/module/sg/version)
+	_o=$IFS
+	IFS=.
+	# shellcheck disable=SC2086
+	set -- $_v
+	IFS=$_o
+	[ $(($1 * 10000 + $2 * 100 + $3)) -ge 30537 ]
+}
+
+# SG_3: a third sg disk (groups with --hosts 3), or empty.
+# shellcheck disable=SC2086
+SG_3=$(set -- $SG_DEVS; echo "${3:-}")
+# shellcheck disable=SC2086
+SD_3=$(set -- $SD_DEVS; echo "${3:-}")
+
+# sdebug_set NAME VALUE: a writable scsi_debug driver attribute.
+sdebug_set() {
+	echo "$2" >"/sys/bus/pseudo/drivers/scsi_debug/$1" ||
+		fail "cannot set scsi_debug $1=$2"
 }
