@@ -1,0 +1,1 @@
+../../bench/dd_tsts.sh

@@ -1,0 +1,1 @@
+../../bench/sg_dd_tsts.sh
