@@ -42,6 +42,25 @@ run_unit() {
 	done
 }
 
+# The kernel patch: applies to the pristine sg.c without fuzz and passes
+# checkpatch.pl --strict (kernel/Makefile's check target prints PASS/FAIL).
+run_kernel_check() {
+	out=$builddir/tests/kernel-check.out
+	make -s -C "$srcdir/kernel" check OUT="$builddir/kernel-build" >"$out" 2>&1
+	rc=$?
+	cat "$out" >>"$log"
+	grep -E '^(PASS|FAIL): ' "$out" | sed 's/^\(PASS\|FAIL\): /\1: kernel: /'
+	np=$(grep -c '^PASS: ' "$out")
+	nf=$(grep -c '^FAIL: ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$nf" -eq 0 ]; then
+		nf=1
+		tail -5 "$out"
+		echo "FAIL: kernel: make -C kernel check exited $rc"
+	fi
+	pass=$((pass + np))
+	fail=$((fail + nf))
+}
+
 run_vm() {
 	groups=$srcdir/tests/vm/groups
 	grep -v '^[[:space:]]*#' "$groups" | grep -v '^[[:space:]]*$' |
@@ -69,7 +88,10 @@ run_vm() {
 	skip=$((skip + ns))
 }
 
-[ -n "${VM_GROUPS:-}" ] || run_unit
+if [ -z "${VM_GROUPS:-}" ]; then
+	run_unit
+	run_kernel_check
+fi
 if [ "${VM_TESTS:-yes}" != no ] && [ -z "${UNIT_ONLY:-}" ]; then
 	run_vm
 fi

@@ -69,8 +69,8 @@ rel=$("$here/kernel-release.sh") || exit 1
 case "$sg" in
 stock) sg_ko=/lib/modules/$rel/kernel/drivers/scsi/sg.ko ;;
 patched)
-	sg_ko=$builddir/kernel/sg.ko
-	make -s -C "$srcdir/kernel" OUT="$builddir/kernel" >"$builddir/kernel-build.log" 2>&1 || {
+	sg_ko=$builddir/kernel-build/sg.ko
+	make -s -C "$srcdir/kernel" OUT="$builddir/kernel-build" >"$builddir/kernel-build.log" 2>&1 || {
 		tail -20 "$builddir/kernel-build.log"
 		echo "FAIL: $name/boot (building the patched sg.ko failed)"
 		exit 1
