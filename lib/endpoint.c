@@ -165,6 +165,7 @@ int sge_open(struct sge_end *e, const char *role, const char *name,
 static int read_capacity(struct sge_end *e, int verbose)
 {
 	uint8_t r[32];
+	char b[80];
 	int res, tries = 0, v = verbose > 1 ? verbose - 1 : 0;
 	bool big = false;
 
@@ -174,8 +175,12 @@ static int read_capacity(struct sge_end *e, int verbose)
 		else
 			res = sg_ll_readcap_16(e->fd, false, 0, r, 32, true, v);
 		if ((res == SG_LIB_CAT_UNIT_ATTENTION ||
-		     res == SG_LIB_CAT_ABORTED_COMMAND) && !tries++)
+		     res == SG_LIB_CAT_ABORTED_COMMAND) && !tries++) {
+			pr2serr("%s on READ CAPACITY of %s, retrying once\n",
+				sg_get_category_sense_str(res, sizeof(b), b, 0),
+				e->name);
 			continue;
+		}
 		if (res)
 			return res < 0 ? SG_LIB_CAT_OTHER : res;
 		if (big || sg_get_unaligned_be32(r) != 0xffffffff)

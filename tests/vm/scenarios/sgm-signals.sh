@@ -1,0 +1,62 @@
+# Signals and progress.  The input is a fifo fed by a writer that pauses,
+# so a signal arrives while sgm_dd is blocked in read(2): SIGUSR1 and
+# --progress report and the copy goes on; SIGINT and SIGTERM print the
+# summary of what was really copied, then kill it by the signal.
+. /scenarios/sgm-lib.sh
+n=100
+dd if=/dev/urandom of=f.bin bs="$SECTOR" count=$n status=none
+mkfifo fifo
+
+# feed HEAD_BLOCKS PAUSE REST: HEAD_BLOCKS blocks of f.bin, a pause, then
+# the rest (REST=0: nothing more), into the fifo, in the background
+feed() {
+	(
+		head -c $(($1 * SECTOR)) f.bin
+		sleep "$2"
+		[ "$3" = 0 ] || tail -c +$(($1 * SECTOR + 1)) f.bin
+	) >fifo &
+	feeder=$!
+}
+
+# signal_later SECS SIG: send SIG to the running sgm_dd after SECS
+signal_later() {
+	(sleep "$1"; kill -"$2" "$(pidof sgm_dd)") &
+}
+
+# SIGUSR1: a progress report, the copy completes
+fill_zero "$SD_OUT" $n
+feed 30 3 1
+signal_later 1 USR1
+sgm_dd if=fifo of="$SG_OUT" bs="$SECTOR" bpt=10 count=$n 2>usr1.err ||
+	{ sed 's/^/# | /' usr1.err; fail "SIGUSR1: exit $?"; }
+wait
+expect_grep usr1.err "^Progress: [0-9]+ of $n blocks copied, continuing"
+expect_line usr1.err "$n+0 records out"
+expect_same f.bin "$SD_OUT" $n
+
+# --progress: a report once the copy has run SGS_PROGRESS_SEC (2 s)
+fill_zero "$SD_OUT" $n
+feed 30 3 1
+sgm_dd if=fifo of="$SG_OUT" bs="$SECTOR" bpt=10 count=$n --progress \
+	2>prog.err || fail "--progress: exit $?"
+wait
+expect_grep prog.err "^Progress: [0-9]+ of $n blocks copied, continuing"
+expect_same f.bin "$SD_OUT" $n
+
+# SIGINT and SIGTERM: the real summary, then death by the signal
+for sig in INT TERM; do
+	fill_zero "$SD_OUT" $n
+	feed 30 4 0
+	signal_later 2 $sig
+	rc=$(sgm_status sgm_dd if=fifo of="$SG_OUT" bs="$SECTOR" bpt=10 \
+		count=$n 2>sig.err)
+	kill "$feeder" 2>/dev/null
+	wait
+	want=$((128 + $(kill -l "$sig")))
+	[ "$rc" = "$want" ] || { sed 's/^/# | /' sig.err; fail "SIG$sig: exit $rc, wanted $want"; }
+	expect_grep sig.err "^Interrupted by signal $(kill -l "$sig")"
+	expect_line sig.err "30+0 records in"
+	expect_line sig.err "30+0 records out"
+	expect_line sig.err "  remaining block count=70"
+	expect_same f.bin "$SD_OUT" 30
+done
