@@ -561,6 +561,35 @@ static void t_fallback_mapping(int sb, int oa)
 		free(want);
 	}
 	munmap(ro, len);
+
+	/*
+	 * An owner opened O_RDONLY: its MAP_SHARED mapping can never be
+	 * written, so a WRITE may share it (the kernel drops VM_SHARED but
+	 * keeps VM_MAYSHARE).
+	 */
+	{
+		int rfd = open(cfg.dev_a, O_RDONLY);
+		unsigned char *want = dev_fill(ca, 200, len / bs);
+		unsigned int info = 0;
+		int rc;
+
+		if (rfd < 0)
+			die("O_RDONLY open");
+		ro = mmap(NULL, len, PROT_READ, MAP_SHARED, rfd, 0);
+		if (ro == MAP_FAILED)
+			die("PROT_READ mmap of an O_RDONLY fd");
+		rc = rw(rfd, SG_DXFER_FROM_DEV, 200, len / bs, NULL,
+			SG_FLAG_MMAP_IO, NULL);
+		rc = rc ? rc : rw(sb, SG_DXFER_TO_DEV, 200, len / bs, ro,
+				  SG_FLAG_SHARED_MMAP_IO, &info);
+		check(rc == 0 && bit_ok(info, 1) &&
+		      dev_equals(cb, 200, len / bs, want),
+		      "owner opened O_RDONLY, MAP_SHARED PROT_READ: WRITE rc=%d %s, data ok",
+		      rc, bit_word(1));
+		munmap(ro, len);
+		close(rfd);
+		free(want);
+	}
 }
 
 /*
