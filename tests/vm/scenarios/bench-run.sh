@@ -9,7 +9,7 @@
 #   sgb_m=M,M,...    methods, in run order (default: all, see below)
 #   sgb_net=M,...    methods also run with 2C blocks, so that start-up,
 #                    open and mmap costs cancel in t(2C) - t(C)
-#                    (default smmap,sgm); the floor always is
+#                    (default smmap,sgm,ssgm,mcopy,mscopy); the floor always is
 #   sgb_floor=0|1    measure the floor (default 1)
 #   sgb_verify=V     before the timed rounds, copy V blocks with every
 #                    method at every bpt into a zeroed output and compare
@@ -20,6 +20,9 @@
 #           ssgm ssgmdio       stock sgm_dd, mmap read + indirect / oflag=dio
 #           sgm sgmdio smmap   the project's sgm_dd: mmap read + indirect,
 #                              + oflag=dio, oflag=smmap
+#           mcopy mscopy       the smallest copy loops (sgbench-floor copy,
+#                              scopy): mmap READ + indirect / shared WRITE,
+#                              no tool around them (work per command)
 # The floor: sgbench-floor READ-only loop into SG_IN's mmap-ed reserve
 # (floorr) and WRITE-only loop from SG_OUT's (floorw), C and 2C blocks.
 #
@@ -34,8 +37,8 @@
 # (A scenario sourcing this file may preset any of them; the command line
 # still wins.)
 : "${sgb_n:=3}" "${sgb_count:=16384}" "${sgb_bpt:=16}" "${sgb_floor:=1}"
-: "${sgb_verify:=4096}" "${sgb_net=smmap,sgm}"
-: "${sgb_m:=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap}"
+: "${sgb_verify:=4096}" "${sgb_net=smmap,sgm,ssgm,mcopy,mscopy}"
+: "${sgb_m:=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap,mcopy,mscopy}"
 for t in $(cat /proc/cmdline); do
 	case "$t" in
 	sgb_*=*)
@@ -63,6 +66,21 @@ for b in $(list "$sgb_bpt"); do
 	[ $((C % b)) = 0 ] || fail "count $C is not a multiple of bpt $b"
 done
 echo 1 >/sys/module/sg/parameters/allow_dio
+# sg clamps a reserve buffer to the queue's max_sectors_kb, which sd sets
+# to 512 KiB on 6.1: raise it (within max_hw_sectors_kb) so that the
+# largest transfer size of the sweep fits, as one would on real hardware.
+maxb=0
+for b in $(list "$sgb_bpt"); do [ "$b" -gt "$maxb" ] && maxb=$b; done
+need_kb=$(((maxb * SECTOR + 1023) / 1024))
+for d in $SD_IN $SD_OUT; do
+	q=/sys/class/block/${d##*/}/queue
+	cur=$(cat "$q/max_sectors_kb")
+	hw=$(cat "$q/max_hw_sectors_kb")
+	if [ "$cur" -lt "$need_kb" ] && [ "$hw" -ge "$need_kb" ]; then
+		echo "$need_kb" >"$q/max_sectors_kb" || note "cannot raise $q/max_sectors_kb"
+	fi
+	echo "@@BENCHINFO queue ${d##*/}: max_sectors_kb $cur -> $(cat "$q/max_sectors_kb") (hw $hw), max_segments $(cat "$q/max_segments")"
+done
 
 # What the figures were measured on.
 echo "@@BENCHINFO kernel $(uname -r)"
@@ -92,7 +110,7 @@ for m in $(list "$sgb_m"); do
 			echo "@@BENCHSKIP $m (no project sgm_dd with oflag=smmap)"
 			continue
 		fi ;;
-	dd|dddir|sgdd|sgdddio|ssgm|ssgmdio) ;;
+	dd|dddir|sgdd|sgdddio|ssgm|ssgmdio|mcopy|mscopy) ;;
 	*) fail "unknown method $m" ;;
 	esac
 	methods="$methods $m"
@@ -110,6 +128,8 @@ cmd_of() {
 	sgm) CMD="$psgm if=$SG_IN of=$SG_OUT bs=$bs bpt=$2 count=$3" ;;
 	sgmdio) CMD="$psgm if=$SG_IN of=$SG_OUT oflag=dio bs=$bs bpt=$2 count=$3" ;;
 	smmap) CMD="$psgm if=$SG_IN of=$SG_OUT oflag=smmap bs=$bs bpt=$2 count=$3" ;;
+	mcopy) CMD="sgbench-floor copy $SG_IN $SG_OUT $bs $2 $3" ;;
+	mscopy) CMD="sgbench-floor scopy $SG_IN $SG_OUT $bs $2 $3" ;;
 	floorr) CMD="sgbench-floor read $SG_IN $bs $2 $3" ;;
 	floorw) CMD="sgbench-floor write $SG_OUT $bs $2 $3" ;;
 	esac
@@ -152,6 +172,10 @@ if [ "$V" -gt 0 ]; then
 				bad=1
 			fi
 			case "$m" in
+			mscopy)
+				cmd_of "$m" "$b" "$V"
+				# shellcheck disable=SC2086
+				sgbench-floor -v ${CMD#sgbench-floor } 2>&1 | sed -n "s/^sgbench-floor: shared/@@BENCHINFO $m:$b: shared/p" ;;
 			sgm|sgmdio|smmap)
 				# What the tool says about sharing and fallback.
 				cmd_of "$m" "$b" "$V"
