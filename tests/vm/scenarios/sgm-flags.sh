@@ -82,7 +82,7 @@ expect_line sgm.err ">> Synchronizing cache on $SG_OUT"
 expect_grep sgm.err "^time to transfer data: [0-9.]+ secs"
 
 # ibs/obs must equal bs; count=0 copies nothing
-for ops in "ibs=1024" "obs=1024" "ibs=$SECTOR obs=4096"; do
+for ops in "ibs=$((SECTOR * 2))" "obs=$((SECTOR * 2))" "ibs=$SECTOR obs=$((SECTOR * 2))"; do
 	rc=$(sgm_status sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" $ops 2>x.err)
 	[ "$rc" = 31 ] || fail "$ops: exit $rc, wanted 31"
 done
