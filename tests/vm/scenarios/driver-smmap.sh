@@ -2,9 +2,13 @@
 # disks: sharing both ways, every fallback, every EINVAL, EBUSY, requests in
 # flight, racing threads, fork, 10,000 mixed iterations, MemFree/Slab.  On
 # a stock sg.ko (SG_KIND=stock) it expects fallback with correct data.
-# Afterwards every sg fd must have been freed: sg's module refcount is 0.
+# Afterwards every sg fd must have been freed (sg's module refcount is 0)
+# and the whole run may leave at most 1 MiB more Slab and 16 MiB less
+# MemFree: a leak of 2 kB per iteration, or of one 32 KiB reserve buffer
+# per fd the loop opens, would show.
 . /rig/config
 command -v sg_smmap_test >/dev/null || { note "sg_smmap_test not built"; exit 77; }
+
 # sd caps max_sectors_kb, and so sg's reserve buffers, at scsi_debug's
 # optimal transfer size (512 KiB).  The program wants 1 MiB for its owner
 # and max_segments pages + 4 KiB (8 MiB + 4 KiB with 2048 segments) for the
@@ -13,14 +17,25 @@ q=/sys/block/${SD_IN##*/}/queue
 kb=$(cat "$q/max_hw_sectors_kb")
 [ "$kb" -le 16384 ] || kb=16384
 echo "$kb" >"$q/max_sectors_kb" || note "cannot raise $q/max_sectors_kb to $kb"
+
 case "$SG_KIND" in
 stock) mode=--expect-stock ;;
 *) mode=--expect-patched ;;
 esac
+
+# meminfo FIELD: its value in kB, after dropping caches.
+meminfo() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
+}
+
+free0=$(meminfo MemFree)
+slab0=$(meminfo Slab)
 sg_smmap_test $mode --iterations "${SMMAP_ITERATIONS:-10000}" "$SG_IN" "$SG_OUT" ||
 	fail "sg_smmap_test $mode"
 
-# Deferred frees (sg_remove_sfp runs from a workqueue) may lag a little.
+# sg frees an Sg_fd from a workqueue, so the refcount may lag a little.
 n=0
 while [ "$(cat /sys/module/sg/refcnt)" != 0 ] && [ $n -lt 50 ]; do
 	sleep 0.1
@@ -29,3 +44,10 @@ done
 refs=$(cat /sys/module/sg/refcnt)
 [ "$refs" = 0 ] || fail "sg module refcount $refs after the test: an sg fd leaked"
 note "sg refcount 0: every Sg_fd freed"
+
+sleep 1
+free1=$(meminfo MemFree)
+slab1=$(meminfo Slab)
+note "whole run: MemFree $free0 -> $free1 kB ($((free1 - free0))), Slab $slab0 -> $slab1 kB ($((slab1 - slab0))); bound: Slab <= +1024, MemFree >= -16384"
+[ $((slab1 - slab0)) -le 1024 ] || fail "Slab grew by $((slab1 - slab0)) kB"
+[ $((free1 - free0)) -ge -16384 ] || fail "MemFree fell by $((free0 - free1)) kB"
