@@ -1157,7 +1157,12 @@ static unsigned int lcg(unsigned int *s)
 
 /*
  * mixed: ITER requests of every kind in a fixed pseudo-random order, each
- * verified.  Returns the number of wrong results and counts shares.
+ * verified: shared WRITEs and READs (SG_IO and write()/read()), fallbacks
+ * from the heap, the owner sharing its own reserve, copies A->B through
+ * one buffer, short-lived owners unmapped and closed under an async
+ * request, and new sharer fds.  *SBP may be replaced.  Counts shared and
+ * not shared requests in *SHARED and *FELL; returns the number of wrong
+ * results (error, data or info bit).
  */
 static int mixed(int iter, int *sbp, unsigned char *map, int oa, int *shared,
 		 int *fell)
@@ -1168,7 +1173,7 @@ static int mixed(int iter, int *sbp, unsigned char *map, int oa, int *shared,
 	int i, bad = 0;
 
 	for (i = 0; i < iter; i++) {
-		unsigned int op = lcg(&s) % 8;
+		unsigned int op = lcg(&s) % 10;
 		unsigned int nblk = 1 + lcg(&s) % (64 * 1024 / bs);
 		unsigned int len = nblk * bs;
 		unsigned int off = (lcg(&s) % ((rsv - len) / 512 + 1)) * 512;
@@ -1224,6 +1229,34 @@ static int mixed(int iter, int *sbp, unsigned char *map, int oa, int *shared,
 			ok = dev_equals(cb, lba, nblk, map) &&
 			     dev_equals(ca, lba, nblk, map);
 			break;
+		case 8:		/* a short-lived owner, gone before completion */
+		case 9: {
+			unsigned int small = 32 * 1024;
+			unsigned char *m;
+			int o = open_owner(op == 8 ? cfg.dev_a : cfg.dev_b,
+					   small, PROT_READ | PROT_WRITE,
+					   MAP_SHARED, &m);
+			int dir = op == 8 ? SG_DXFER_TO_DEV : SG_DXFER_FROM_DEV;
+
+			nblk = 1 + nblk % (small / bs);
+			len = nblk * bs;
+			off = 0;
+			fill(m, len, new_seed());
+			memcpy(want, m, len);
+			sgreq_init(&r, dir, lba, nblk, m, len,
+				   SG_FLAG_SHARED_MMAP_IO);
+			rc = sg_submit(*sbp, &r);
+			munmap(m, small);
+			close(o);
+			rc = rc ? rc : sg_collect(*sbp, &r);
+			info = r.h.info;
+			if (dir == SG_DXFER_TO_DEV) {
+				ok = dev_equals(cb, lba, nblk, want);
+			} else if (!patched && rc == -EFAULT) {
+				rc = 0;	/* indirect: copy-out to a gone mapping */
+			}
+			break;
+		}
 		default:	/* a new sharer fd, and plain indirect IO */
 			close(*sbp);
 			*sbp = open_sg(cfg.dev_b);
@@ -1270,8 +1303,8 @@ static void t_mixed(int *sbp, unsigned char *map, int oa)
 	      cfg.iterations, now() - t0, shared, fell, bad);
 	/*
 	 * Bounds: 1 MiB of Slab is 100 bytes per iteration; 16 MiB of MemFree
-	 * is 1.6 kB per iteration, or 40% of the 32 KiB reserve buffers of
-	 * the fds the loop opens (one iteration in eight).  MemFree also moves with per-CPU page
+	 * is 1.6 kB per iteration, or a sixth of the 32 KiB reserve buffers
+	 * of the fds the loop opens (in three iterations out of ten).  MemFree also moves with per-CPU page
 	 * lists and deferred frees: re-read up to 5 times, a second apart.
 	 */
 	for (tries = 0; tries < 6; tries++) {
