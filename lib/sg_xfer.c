@@ -58,8 +58,9 @@ int sgx_build_rw_cdb(uint8_t *cdb, int cdbsz, bool is_write, uint64_t lba,
 
 	if (k < 0 || blocks == 0 || (k == 0 && (dpo || fua)))
 		return -EINVAL;
+	/* A range ending exactly at 2^64 wraps end to 0: only READ(16) holds it. */
 	if (lba > UINT64_MAX - blocks + 1 ||
-	    !fits(cdbsz, lba + blocks, blocks, false))
+	    (k < 3 && (lba + blocks == 0 || !fits(cdbsz, lba + blocks, blocks, false))))
 		return -ERANGE;
 	memset(cdb, 0, cdbsz);
 	cdb[0] = is_write ? wr_op[k] : rd_op[k];
