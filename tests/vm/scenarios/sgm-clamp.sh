@@ -2,8 +2,6 @@
 # the queue's max transfer.  sgm_dd says so, lowers bpt to fit (verbose
 # tells the new value) and copies correctly; stock sgm_dd's mmap fails.
 . /scenarios/sgm-lib.sh
-cap=$(nblocks "$SD_IN")
-fill_random "$SD_IN" "$cap"
 q_in=/sys/block/${SD_IN##*/}/queue/max_sectors_kb
 q_out=/sys/block/${SD_OUT##*/}/queue/max_sectors_kb
 kb=$(cat "$q_in")
@@ -12,7 +10,8 @@ note "max_sectors_kb: in $kb, out $(cat "$q_out")"
 # bs*bpt four times the input's max transfer
 big=$((4 * kb * 1024 / SECTOR))
 fit=$((kb * 1024 / SECTOR))
-n=$((3 * big / 2))
+n=$((2 * fit + 5 < 1200 ? 2 * fit + 5 : 1200))	# more than one batch
+fill_work $n
 [ "$n" -le "$cap" ] || n=$cap
 SGM_EXTRA=verbose=1 sgm_vs_sg_dd $big $n 0 0
 expect_grep sgm.err "if=$SG_IN: reserve buffer clamped by the kernel to $((kb * 1024)) bytes"

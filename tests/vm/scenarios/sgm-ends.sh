@@ -3,8 +3,7 @@
 # they can give (missing file, block size not bs, read error not taken for
 # end of file).
 . /scenarios/sgm-lib.sh
-cap=$(nblocks "$SD_IN")
-fill_random "$SD_IN" "$cap"
+fill_work
 n=200
 dd if=/dev/urandom of=f.bin bs="$SECTOR" count=$n status=none
 

@@ -3,8 +3,7 @@
 # aborted command and a unit attention retried once, a block device that
 # fills up (records out not overstated).  scsi_debug injects the faults.
 . /scenarios/sgm-lib.sh
-cap=$(nblocks "$SD_IN")
-fill_random "$SD_IN" "$cap"
+fill_work
 P=/sys/module/scsi_debug/parameters
 
 # expect_rc WANT FILE CMD...: CMD exits WANT, stderr in FILE
@@ -19,6 +18,7 @@ expect_rc() {
 # (scsi_debug puts max(4660, the command's LBA) in the information field.)
 m=4660
 [ "$cap" -ge $((m + 100)) ] || m=$((cap / 2))
+fill_random "$SD_IN" 100 $((m - 60))
 echo $m >$P/medium_error_start
 echo 10 >$P/medium_error_count
 fill_zero "$SD_OUT" 64

@@ -4,8 +4,7 @@
 # the options --dry-run, --help, --version, -v.  Copies are checked
 # against the source and, where stock sg_dd has the operand, against it.
 . /scenarios/sgm-lib.sh
-cap=$(nblocks "$SD_IN")
-fill_random "$SD_IN" "$cap"
+fill_work
 
 # cdbsz: the opcode of each READ and WRITE (verbose=3 prints the CDBs)
 for c in "6 08 0a" "10 28 2a" "12 a8 aa" "16 88 8a"; do

@@ -45,27 +45,31 @@ sgm_vs_sg_dd() {
 		_n=$(_sgm_derived "$_skip" "$_seek")
 		_count=
 	fi
-	_span=$((_seek + _n + 8))
-	[ "$_span" -le "$(nblocks "$SD_OUT")" ] || _span=$(nblocks "$SD_OUT")
+	# the output region compared: the copy and 8 blocks either side
+	_lo=$((_seek > 8 ? _seek - 8 : 0))
+	_hi=$((_seek + _n + 8))
+	[ "$_hi" -le "$(nblocks "$SD_OUT")" ] || _hi=$(nblocks "$SD_OUT")
 	_ops="bs=$SECTOR bpt=$_bpt $_count skip=$_skip seek=$_seek $*"
 	note "sgm_dd vs sg_dd: $_ops ${SGM_EXTRA:-}($_n blocks)"
 
-	fill_zero "$SD_OUT" "$_span"
+	fill_zero "$SD_OUT" $((_hi - _lo)) "$_lo"
 	# shellcheck disable=SC2086
 	sgm_dd if="$SG_IN" of="$SG_OUT" $_ops ${SGM_EXTRA:-} 2>sgm.err
 	_rc=$?
 	[ "$_rc" = 0 ] || { sed 's/^/# | /' sgm.err
 		fail "sgm_dd $_ops ${SGM_EXTRA:-}: exit $_rc"; }
 	expect_same "$SD_IN" "$SD_OUT" "$_n" "$_skip" "$_seek"
-	read_blocks "$SD_OUT" "$_span" 0 sgm.img || fail "reading sgm_dd image"
+	read_blocks "$SD_OUT" $((_hi - _lo)) "$_lo" sgm.img ||
+		fail "reading sgm_dd image"
 
-	fill_zero "$SD_OUT" "$_span"
+	fill_zero "$SD_OUT" $((_hi - _lo)) "$_lo"
 	# shellcheck disable=SC2086
 	/opt/sg3/bin/sg_dd if="$SG_IN" of="$SG_OUT" $_ops 2>sg_dd.err
 	_rc=$?
 	[ "$_rc" = 0 ] || { sed 's/^/# | /' sg_dd.err
 		fail "stock sg_dd $_ops: exit $_rc"; }
-	read_blocks "$SD_OUT" "$_span" 0 sg_dd.img || fail "reading sg_dd image"
+	read_blocks "$SD_OUT" $((_hi - _lo)) "$_lo" sg_dd.img ||
+		fail "reading sg_dd image"
 	cmp sgm.img sg_dd.img >/dev/null ||
 		fail "sgm_dd and sg_dd images differ for $_ops"
 	records sgm.err >sgm.rec
@@ -78,6 +82,18 @@ sgm_vs_sg_dd() {
 	expect_line sgm.err "$_n+0 records in"
 	expect_line sgm.err "$_n+0 records out"
 	rm -f sgm.img sg_dd.img
+}
+
+# fill_work [HEAD]: random data in the first HEAD (default 1200) and the
+# last 400 blocks of the input disk, the regions the sgm scenarios read,
+# so that a boot costs the same whatever the disk size.  Sets cap.
+fill_work() {
+	cap=$(nblocks "$SD_IN")
+	_h=${1:-1200}
+	[ "$_h" -le "$cap" ] || _h=$cap
+	fill_random "$SD_IN" "$_h"
+	_t=$((cap - _h < 400 ? cap - _h : 400))
+	[ "$_t" -le 0 ] || fill_random "$SD_IN" "$_t" $((cap - _t))
 }
 
 # batches COUNT BPT: commands a copy of COUNT blocks needs per end.

@@ -2,8 +2,7 @@
 # with its own records out line: a regular file, a block device, an sg
 # disk; the first destination not sg too.
 . /scenarios/sgm-lib.sh
-cap=$(nblocks "$SD_IN")
-fill_random "$SD_IN" "$cap"
+fill_work
 n=300
 
 # sg to sg, of2 a regular file (seek applies to both destinations)
