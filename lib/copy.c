@@ -493,7 +493,7 @@ static bool interrupted(int res)
 
 int sgm_copy_run(struct sgm_copy *c)
 {
-	size_t nbytes, want;
+	size_t nbytes;
 	uint32_t blocks;
 	int64_t rem;
 	int k, res = 0;
@@ -506,7 +506,6 @@ int sgm_copy_run(struct sgm_copy *c)
 		blocks = sgm_batch_blocks(rem, c->bpt);
 		if (blocks == 0)
 			break;
-		want = (size_t)blocks * c->bs;
 		res = read_batch(c, blocks, &nbytes);
 		if (res || nbytes == 0)
 			break;
@@ -516,7 +515,8 @@ int sgm_copy_run(struct sgm_copy *c)
 			memset(c->buf + nbytes, 0, c->bs - nbytes % c->bs);
 		}
 		c->in_lba += blocks;
-		c->eof = nbytes < want;
+		/* short: end of input, or an error the next read returns */
+		c->eof = c->short_read;
 		for (k = 0; !res && k < c->nout; k++)
 			res = write_one(c, k, nbytes);
 		if (res)

@@ -47,6 +47,7 @@ void sgs_install_signals(void)
 	install(SIGINT, on_fatal, 0);
 	install(SIGTERM, on_fatal, 0);
 	install(SIGQUIT, on_fatal, 0);
+	install(SIGPIPE, on_fatal, 0);	/* stdout reader gone: EPIPE, summary */
 	install(SIGUSR1, on_info, SA_RESTART);
 	sio_set_stop_flag(&sgs_fatal_sig);
 }

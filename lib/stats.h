@@ -53,9 +53,9 @@ extern volatile sig_atomic_t sgs_info_req;
 void sgs_init(struct sgs_stats *st, int bs, int64_t req_count, int nout);
 
 /*
- * Install the handlers: SIGINT, SIGTERM, SIGQUIT set sgs_fatal_sig (and
- * make EINTR final in sysio); SIGUSR1 sets sgs_info_req.  Signals ignored
- * at start (nohup) stay ignored.
+ * Install the handlers: SIGINT, SIGTERM, SIGQUIT and SIGPIPE set
+ * sgs_fatal_sig (and make EINTR final in sysio); SIGUSR1 sets
+ * sgs_info_req.  Signals ignored at start (nohup) stay ignored.
  */
 void sgs_install_signals(void);
 

@@ -21,16 +21,18 @@ void sio_set_stop_flag(const volatile sig_atomic_t *flag);
 int sio_ioctl(int fd, unsigned long req, void *arg);
 
 /*
- * Read up to len bytes, looping over short reads until len bytes or end of
- * file.  Returns the bytes read (0..len) or -errno; bytes read before an
- * error are lost to the caller only if none were read (a short count is
- * returned first and the error repeats on the next call).
+ * Read until len bytes, end of file, or an error.  Returns the bytes read
+ * (0..len), or -errno when the error came before any byte.  A short count
+ * means end of file, or an error after some bytes: the caller reads again
+ * and gets 0 (end of file) or the error then.
  */
 ssize_t sio_read_full(int fd, void *buf, size_t len);
 
-/* Write all len bytes, looping over short writes.  Returns the bytes
- * written (len unless the device is full: ENOSPC after a short write
- * returns the short count) or -errno when nothing was written. */
+/*
+ * Write all len bytes, looping over short writes.  Returns len, a shorter
+ * count when the file or device filled up (a zero-byte write) or an error
+ * came after some bytes, or -errno when the error came before any byte.
+ */
 ssize_t sio_write_full(int fd, const void *buf, size_t len);
 
 /* open(2) with EINTR retry: the fd or -errno. */

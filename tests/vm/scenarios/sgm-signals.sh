@@ -60,3 +60,9 @@ for sig in INT TERM; do
 	expect_line sig.err "  remaining block count=70"
 	expect_same f.bin "$SD_OUT" 30
 done
+
+# SIGPIPE: the reader of stdout goes away; the summary still comes
+fill_work 400
+sgm_dd if="$SG_IN" bs="$SECTOR" bpt=8 count=400 2>pipe.err | head -c 100 >/dev/null
+expect_grep pipe.err "^Interrupted by signal $(kill -l PIPE)"
+expect_grep pipe.err "^[0-9]+\+0 records out$"
