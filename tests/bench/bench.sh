@@ -84,12 +84,14 @@ mkdir -p "$out" || exit 1
 out=$(cd "$out" && pwd)
 
 if [ -z "$from_log" ]; then
-	# A private build directory for the rig: the timing helpers, the
-	# project's sgm_dd (when built) and the patched sg.ko (built by run.sh
-	# into $bdir/kernel, kept between runs).
-	bdir=$here/out/build
-	mkdir -p "$bdir/src" "$bdir/tests/vm/guest" || exit 1
-	rm -f "$bdir"/src/* "$bdir"/tests/vm/guest/*
+	# A private build directory for the rig (so that runs can overlap):
+	# the timing helpers, the project's sgm_dd (when built) and the
+	# patched sg.ko, which run.sh builds into $bdir/kernel-build, a link to
+	# tests/bench/out/kernel kept between runs.
+	bdir=$out/build
+	rm -rf "$bdir"
+	mkdir -p "$bdir/src" "$bdir/tests/vm/guest" "$here/out/kernel" || exit 1
+	ln -s "$here/out/kernel" "$bdir/kernel-build"
 	for h in sgbench-time sgbench-floor; do
 		${CC:-cc} -std=gnu11 -O2 -Wall -o "$bdir/tests/vm/guest/$h" "$here/$h.c" ||
 			die "cannot build $h"
@@ -131,6 +133,10 @@ csector=$(echo "$info" | sed -n 's/^disks .* sector \([0-9]*\)$/\1/p' | head -1)
 [ -n "$csector" ] && sector=$csector
 ccount=$(echo "$info" | sed -n 's/^params .*count=\([0-9]*\) .*/\1/p' | head -1)
 [ -n "$ccount" ] && count=$ccount
+cn=$(echo "$info" | sed -n 's/^params n=\([0-9]*\) .*/\1/p' | head -1)
+[ -n "$cn" ] && n=$cn
+[ -n "$n" ] || n=?
+mib=$((count * sector / 1048576))
 have() { awk -v m="$1" '$1 == m && $4 != "v" && $8 == 0 { f = 1 } END { exit !f }' "$out/raw.txt"; }
 if [ -z "$ref" ]; then
 	for r in smmap sgm ssgm; do
@@ -335,17 +341,22 @@ cat "$out/report.txt"
 # The plot: MiB/s against transfer size, one line per method, the floor.
 if command -v gnuplot >/dev/null; then
 	gnuplot <<EOF 2>"$out/gnuplot.err" && echo "plot: $out/sweep.png" || echo "bench.sh: gnuplot failed (see $out/gnuplot.err)" >&2
-set terminal png size 900,600
+set terminal png size 1000,620 font ",10" noenhanced
 set output "$out/sweep.png"
 set datafile separator ","
 set datafile missing "NaN"
 set key outside right top
 set logscale x 2
+set xtics (8, 16, 32, 64, 128, 256, 512, 1024, 2048)
 set xlabel "transfer size per command (KiB)"
-set ylabel "MiB/s (whole run; floor: net of start-up)"
-set title "sg-to-sg copy, $mib MiB per copy, $clock clock, median of $n"
+set ylabel "MiB/s"
+set title "sg-to-sg copies of $mib MiB between two scsi_debug disks, $clock clock, median of $n\\n(copies: whole process incl. start-up; floor: READ-only + WRITE-only loops, start-up removed)"
 set grid
-plot for [i=2:10] "$out/sweep.csv" using 1:i with linespoints title columnheader(i), \\
-	"$out/sweep.csv" using 1:13 with linespoints lw 3 lc rgb "black" dt 2 title "floor (net)"
+array T[12] = ["", "dd indirect", "dd direct", "sg_dd indirect", "sg_dd dio", "stock sgm_dd mmap+indirect", "stock sgm_dd mmap+dio", "sgm_dd mmap+indirect", "sgm_dd mmap+dio (falls back)", "sgm_dd oflag=smmap", "minimal loop mmap+indirect", "minimal loop smmap"]
+array W[12] = [1, 1, 1, 1, 1, 1, 1, 2, 1, 3, 1, 1]
+array D[12] = [1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1]
+array C[12] = ["black", "gray50", "gray30", "orange", "dark-orange", "skyblue", "blue", "dark-green", "green", "red", "gray", "gray"]
+plot for [i=2:10] "$out/sweep.csv" using 1:i with linespoints lw W[i] dt D[i] lc rgb C[i] title T[i], \\
+	"$out/sweep.csv" using 1:13 with linespoints lw 3 dt 2 lc rgb "black" title "floor: READ + WRITE"
 EOF
 fi
