@@ -3,6 +3,7 @@
  * rel_soak - abuse the sg driver's shared mmap IO with random requests.
  *
  *   rel_soak [-n ITERATIONS] [-s SEED] [-r REGION_BLOCKS] [-v] DEV...
+ *   rel_soak -x DEV     the self-alias probe (see self_alias_probe())
  *
  * Keeps NSLOT sg fds open on the DEVs (sg nodes of disks with 512- or
  * 4096-byte blocks), some with their reserve buffer mmap-ed (shared
@@ -78,7 +79,7 @@ static const char *devs[MAXDEV];
 static int ndev, bsz[MAXDEV], vfd[MAXDEV];
 static struct slot sl[NSLOT];
 static uint64_t rng;
-static bool patched, verbose;
+static bool patched, verbose, alias_probe;
 static long region = 2048;
 static uint8_t *heap;		/* never freed: async READs may land late */	/* blocks used on each device */
 
@@ -427,8 +428,10 @@ static void do_io(long it)
 		if (plain_io(d, false, lba, nblk, chk) < 0)
 			FAIL("verify READ failed");
 		else if (memcmp(chk, p, (size_t)nblk * (size_t)bs))
-			FAIL("WRITE data differ at lba %u x%u (info %#x)", lba,
-			     nblk, h.info);
+			FAIL("WRITE data differ at lba %u x%u (info %#x), "
+			     "%s mapping, offset %zu", lba, nblk, h.info,
+			     buf ? "no" : o == s ? "its own fd's" :
+			     "another fd's", buf ? 0 : (size_t)(p - o->map));
 		free(chk);
 	} else if (!wr && !bad && o->kind == K_SHARED_RW && !buf &&
 		   rndn(10) == 0 && cpu_ok(o, p, (size_t)nblk * (size_t)bs)) {
@@ -442,14 +445,99 @@ static void do_io(long it)
 		if (plain_io(d, true, lba, nblk, ref) == 0 &&
 		    ioctl(s->fd, SG_IO, &h) == 0 && !h.status) {
 			st.verify++;
-			if (memcmp(ref, p, (size_t)nblk * (size_t)bs))
-				FAIL("READ data differ at lba %u x%u (info %#x)",
-				     lba, nblk, h.info);
+			if (memcmp(ref, p, (size_t)nblk * (size_t)bs)) {
+				size_t k = 0;
+
+				while (ref[k] == p[k])
+					k++;
+				FAIL("READ data differ at lba %u x%u (info %#x), "
+				     "%s fd's mapping, offset %zu, first "
+				     "difference at byte %zu",
+				     lba, nblk, h.info, o == s ? "its own" :
+				     "another", (size_t)(p - o->map), k);
+			}
 		}
 		free(ref);
 	}
 out:
 	return;
+}
+
+/*
+ * -x: the self-alias probe.  A request with SG_FLAG_SHARED_MMAP_IO whose
+ * dxferp lies in its own fd's mapping at an offset the queue cannot share
+ * (not 4-byte aligned) falls back to indirect IO; that fallback must still
+ * move the right data, as the flag's contract says.  One READ and one
+ * WRITE, 16 blocks at offset 4097 of the mapping.  Returns failures.
+ */
+static int self_alias_probe(void)
+{
+	int d = 0, fd, rsv = 262144, bad = 0, bs = bsz[0];
+	size_t len = 16 * (size_t)bs, off = 4097;
+	uint8_t *map, *ref = aligned_alloc(PAGE, len), *chk = aligned_alloc(PAGE, len);
+	uint8_t cdb[10] = { 0 }, sense[32];
+	struct sg_io_hdr h;
+
+	fd = open(devs[d], O_RDWR);
+	if (fd < 0 || ioctl(fd, SG_SET_RESERVED_SIZE, &rsv) < 0)
+		return 1;
+	map = mmap(NULL, (size_t)rsv, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return 1;
+	for (int dir = 0; dir < 2; dir++) {
+		bool wr = dir == 1;
+
+		fill(ref, len, 77 + (uint64_t)dir);
+		if (wr)
+			memcpy(map + off, ref, len);
+		else if (plain_io(d, true, 100, 16, ref))
+			return 1;
+		memset(cdb, 0, sizeof(cdb));
+		cdb[0] = wr ? 0x2a : 0x28;
+		cdb[5] = 100;
+		cdb[8] = 16;
+		memset(&h, 0, sizeof(h));
+		h.interface_id = 'S';
+		h.cmd_len = 10;
+		h.cmdp = cdb;
+		h.dxfer_direction = wr ? SG_DXFER_TO_DEV : SG_DXFER_FROM_DEV;
+		h.dxfer_len = (unsigned int)len;
+		h.dxferp = map + off;
+		h.sbp = sense;
+		h.mx_sb_len = sizeof(sense);
+		h.timeout = 60000;
+		h.flags = SG_FLAG_SHARED_MMAP_IO;
+		if (ioctl(fd, SG_IO, &h) < 0 || h.status) {
+			printf("rel_soak: self-alias %s: SG_IO failed\n",
+			       wr ? "WRITE" : "READ");
+			bad++;
+			continue;
+		}
+		if (wr && plain_io(d, false, 100, 16, chk))
+			return 1;
+		if (memcmp(ref, map + off, len) ||
+		    (wr && memcmp(ref, chk, len))) {
+			size_t k = 0;
+			const uint8_t *got = wr && memcmp(ref, chk, len) ? chk : map + off;
+
+			while (k < len && ref[k] == got[k])
+				k++;
+			printf("rel_soak: self-alias %s at offset %zu (info %#x): "
+			       "%s differs from byte %zu on\n",
+			       wr ? "WRITE" : "READ", off, h.info,
+			       got == chk ? "the device's data" : "the mapping",
+			       k);
+			bad++;
+		} else {
+			printf("rel_soak: self-alias %s at offset %zu (info %#x): data right\n",
+			       wr ? "WRITE" : "READ", off, h.info);
+		}
+	}
+	munmap(map, (size_t)rsv);
+	close(fd);
+	free(ref);
+	free(chk);
+	return bad;
 }
 
 /* A child inherits the mappings: sharing them must not happen. */
@@ -520,12 +608,13 @@ int main(int argc, char *argv[])
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
 	rng = (uint64_t)time(NULL) * 2654435761ULL | 1;
-	while ((opt = getopt(argc, argv, "n:s:r:v")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:r:vx")) != -1) {
 		switch (opt) {
 		case 'n': n = atol(optarg); break;
 		case 's': rng = strtoull(optarg, NULL, 0) | 1; break;
 		case 'r': region = atol(optarg); break;
 		case 'v': verbose = true; break;
+		case 'x': alias_probe = true; break;
 		default: goto usage;
 		}
 	}
@@ -568,6 +657,8 @@ int main(int argc, char *argv[])
 		}
 	}
 	patched = ver >= SG_SMMAP_MIN_VERSION_NUM;
+	if (alias_probe)
+		return self_alias_probe() ? 1 : 0;
 	printf("rel_soak: %ld iterations on %d device(s), sg version %d (%s), seed %#" PRIx64 "\n",
 	       n, ndev, ver, patched ? "patched" : "stock", rng);
 	for (int i = 0; i < NSLOT; i++) {
@@ -642,6 +733,6 @@ int main(int argc, char *argv[])
 	printf("rel_soak: failures %lu\n", st.failures);
 	return st.failures ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: rel_soak [-n ITER>=10] [-s SEED] [-r REGION>=256] [-v] DEV...\n");
+	fprintf(stderr, "usage: rel_soak [-n ITER>=10] [-s SEED] [-r REGION>=256] [-v] [-x] DEV...\n");
 	return 2;
 }

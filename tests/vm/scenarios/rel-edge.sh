@@ -24,11 +24,14 @@ run() {
 	note "$_name: sgm_dd $*: exit $RC, $(records_out err) records out"
 }
 
-# refused WHY: non-zero exit with a message, nothing claimed.
+# refused WHY: non-zero exit with a message that names the problem (a
+# line other than the verbose " >>" notes, the summary and "remaining
+# block count").
 refused() {
 	[ "$RC" != 0 ] || { show err; fail "$_name: exit 0 ($1)"; }
-	[ -s err ] || fail "$_name: no message"
 	show err
+	grep -vE '^ *>>|records (in|out)$|remaining block count|shared mmap IO:' err |
+		grep -q . || fail "$_name: exit $RC but no message saying why ($1)"
 }
 
 # --- count past the end of the input: 8 blocks exist, 16 asked ---------
@@ -174,18 +177,20 @@ vanish() {
 	echo 0 >$SDP/delay
 	_name="vanish-$1 ${2:-}"
 	note "$_name: exit $RC, $(records_out err) records out"
-	refused "the $1 disk was deleted"
+	# the disk comes back first, so that a failure leaves the rig whole
 	echo "- - -" >/sys/class/scsi_host/host$h/scan
 	_n=0
-	while [ "$(ls -d /sys/class/scsi_generic/sg*/device/block/* 2>/dev/null | wc -l)" -lt 2 ]; do
+	while [ "$(ls -d /sys/class/scsi_generic/sg*/device/block/* 2>/dev/null | wc -l)" -lt "$ndisk" ]; do
 		_n=$((_n + 1))
 		[ $_n -lt 100 ] || fail "disk did not come back"
 		sleep 0.1
 	done
 	_rig_devices
 	ua_clear
+	refused "the $1 disk was deleted"
 	check_claims err 4096 16
 }
+ndisk=$(ls -d /sys/class/scsi_generic/sg*/device/block/* | wc -l)
 for fl in "" oflag=smmap iflag=smmap; do
 	vanish out "$fl"
 	vanish in "$fl"

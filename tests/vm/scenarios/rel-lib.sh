@@ -113,3 +113,13 @@ meminfo_kb() {
 rel_grep() {
 	grep -qE "$2" "$1" || { show "$1"; fail "no line like '$2'"; }
 }
+
+# free_kb: MemFree plus the pages parked on the per-CPU free lists
+# (/proc/zoneinfo "count:"), which MemFree does not include: a figure that
+# does not wander with the pcp lists, after dropping caches.
+free_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	_pcp=$(awk '$1 == "count:" { c += $2 } END { print c * 4 }' /proc/zoneinfo)
+	echo $(($(meminfo_kb MemFree) + _pcp))
+}

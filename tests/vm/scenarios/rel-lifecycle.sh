@@ -2,8 +2,9 @@
 # a mapping of a reserve buffer (fd closed), or a copy with shared mmap IO
 # is open, and succeeds once they are gone; then 100 cycles of
 # load / copy / unload, the copies alternating no smmap, oflag=smmap and
-# iflag=smmap (stock sgm_dd when the project's is absent), with MemFree,
-# Slab and SUnreclaim compared between cycle 10 and cycle 100.
+# iflag=smmap (stock sgm_dd when the project's is absent), with free
+# memory (MemFree plus the per-CPU free lists, see free_kb), Slab and
+# SUnreclaim compared between cycle 10 and cycle 100.
 . /scenarios/rel-lib.sh
 SGKO=/lib/modules/sg.ko
 CYCLES=${REL_CYCLES:-100}
@@ -12,11 +13,12 @@ CYCLES=${REL_CYCLES:-100}
 SLAB_BOUND=256
 MEMFREE_BOUND=1024
 fault_clear
+NDISK=$(ls -d /sys/class/scsi_disk/* | wc -l)
 
 load() {
 	insmod $SGKO || fail "insmod sg"
 	_n=0
-	while [ "$(ls /sys/class/scsi_generic 2>/dev/null | wc -l)" -lt 2 ]; do
+	while [ "$(ls /sys/class/scsi_generic 2>/dev/null | wc -l)" -lt "$NDISK" ]; do
 		_n=$((_n + 1))
 		[ $_n -lt 50 ] || fail "no sg nodes after insmod"
 		sleep 0.1
@@ -125,17 +127,15 @@ while [ $i -le "$CYCLES" ]; do
 		{ show err; fail "cycle $i: copy $fl failed"; }
 	[ $((i % 10)) = 0 ] && expect_same "$SD_IN" "$SD_OUT" $n
 	if [ $i = 10 ] || [ $i = "$CYCLES" ]; then
-		sync
-		echo 3 >/proc/sys/vm/drop_caches
 		sleep 1
-		eval "mf$i=$(meminfo_kb MemFree) sl$i=$(meminfo_kb Slab) su$i=$(meminfo_kb SUnreclaim)"
-		eval "note \"cycle $i: MemFree \$mf$i kB, Slab \$sl$i kB, SUnreclaim \$su$i kB\""
+		eval "mf$i=$(free_kb) sl$i=$(meminfo_kb Slab) su$i=$(meminfo_kb SUnreclaim)"
+		eval "note \"cycle $i: MemFree+pcp \$mf$i kB (MemFree $(meminfo_kb MemFree)), Slab \$sl$i kB, SUnreclaim \$su$i kB\""
 	fi
 	i=$((i + 1))
 done
 note "$CYCLES cycles in $(($(date +%s) - t0)) s"
 eval "dmf=\$((mf10 - mf$CYCLES)) dsl=\$((sl$CYCLES - sl10)) dsu=\$((su$CYCLES - su10))"
-note "cycle 10 -> $CYCLES: MemFree -$dmf kB, Slab +$dsl kB, SUnreclaim +$dsu kB (bounds $MEMFREE_BOUND, $SLAB_BOUND)"
+note "cycle 10 -> $CYCLES: MemFree+pcp -$dmf kB, Slab +$dsl kB, SUnreclaim +$dsu kB (bounds $MEMFREE_BOUND, $SLAB_BOUND)"
 [ "$dsl" -le $SLAB_BOUND ] || fail "Slab grew by $dsl kB"
 [ "$dsu" -le $SLAB_BOUND ] || fail "SUnreclaim grew by $dsu kB"
 [ "$dmf" -le $MEMFREE_BOUND ] || fail "MemFree fell by $dmf kB"
