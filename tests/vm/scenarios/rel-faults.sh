@@ -54,6 +54,7 @@ for FL in "" oflag=smmap iflag=smmap; do
 		rel_grep err '[Mm]edium [Ee]rror'
 		# the batch holding 4660 starts at 4656 (bpt 16)
 		check_claims err "$N" $BPT 4656 4660
+		smmap_check err "$FL" $RC
 	else
 		note "disk too small for the medium error at 4660: skipped"
 	fi
@@ -71,6 +72,7 @@ for FL in "" oflag=smmap iflag=smmap; do
 	rel_grep err "[^0-9]$W([^0-9]|$)"
 	rel_grep err '[Mm]edium [Ee]rror'
 	check_claims err "$N" $BPT $((W / BPT * BPT)) $W
+	smmap_check err "$FL" $RC
 
 	# --- aborted command, every 11th command: each retried once -------
 	fill_zero "$SD_OUT" "$N"
@@ -85,6 +87,7 @@ for FL in "" oflag=smmap iflag=smmap; do
 	expect_rc $RC 0 err "aborted command, retried"
 	rel_grep err '[Aa]borted [Cc]ommand'
 	check_claims err "$N" $BPT "$N" "$N"
+	smmap_check err "$FL" $RC
 
 	# --- aborted command on every command from mid-copy: fails ---------
 	fill_zero "$SD_OUT" "$N"
@@ -96,6 +99,7 @@ for FL in "" oflag=smmap iflag=smmap; do
 	expect_rc $RC 11 err "aborted command, persistent"
 	rel_grep err '[Aa]borted [Cc]ommand'
 	check_claims err "$N" $BPT 1 $((N - 1))
+	smmap_check err "$FL" $RC
 
 	# --- one unit attention on every disk mid-copy: retried ------------
 	fill_zero "$SD_OUT" "$N"
@@ -108,6 +112,7 @@ for FL in "" oflag=smmap iflag=smmap; do
 	expect_rc $RC 0 err "unit attention, retried"
 	rel_grep err '[Uu]nit [Aa]ttention'
 	check_claims err "$N" $BPT "$N" "$N"
+	smmap_check err "$FL" $RC
 
 	# --- two unit attentions queued on every disk: the retry fails -----
 	fill_zero "$SD_OUT" "$N"
@@ -121,9 +126,7 @@ for FL in "" oflag=smmap iflag=smmap; do
 	expect_rc $RC 6 err "unit attention twice"
 	rel_grep err '[Uu]nit [Aa]ttention'
 	check_claims err "$N" $BPT 1 $((N - 1))
-	if patched && [ -n "$FL" ]; then
-		note "$(smmap_line err)"
-	fi
+	smmap_check err "$FL" $RC
 done
 fault_clear
 ua_clear

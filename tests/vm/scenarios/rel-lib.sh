@@ -123,3 +123,23 @@ free_kb() {
 	_pcp=$(awk '$1 == "count:" { c += $2 } END { print c * 4 }' /proc/zoneinfo)
 	echo $(($(meminfo_kb MemFree) + _pcp))
 }
+
+# smmap_check ERR FLAGS RC: with iflag/oflag=smmap the summary has the
+# "shared mmap IO: requested R, done D" line with D <= R; on the patched
+# driver a copy that succeeded shared every request (D == R), on the
+# stock driver none (D == 0).
+smmap_check() {
+	[ -n "$2" ] || return 0
+	_l=$(smmap_line "$1")
+	[ -n "$_l" ] || { show "$1"; fail "$2: no shared mmap IO line"; }
+	_r=$(echo "$_l" | sed -n 's/.*requested \([0-9]*\), done \([0-9]*\).*/\1/p')
+	_d=$(echo "$_l" | sed -n 's/.*requested \([0-9]*\), done \([0-9]*\).*/\2/p')
+	[ "$_d" -le "$_r" ] || fail "$2: shared done $_d > requested $_r"
+	if patched; then
+		[ "$3" != 0 ] || [ "$_d" = "$_r" ] ||
+			fail "$2: shared done $_d != requested $_r after a clean copy"
+	else
+		[ "$_d" = 0 ] || fail "$2: stock driver, shared done $_d"
+	fi
+	note "$2: $_l"
+}

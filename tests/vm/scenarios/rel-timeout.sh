@@ -61,4 +61,6 @@ EOF
 	SD_IN=$sdi
 	SD_OUT=$sdo
 	check_claims "err$k" "$N" $BPT 1 $((N - 1))
+	[ "$fl" = none ] && fl=
+	smmap_check "err$k" "$fl" 33
 done
