@@ -37,16 +37,16 @@ static int size_class(int cdbsz)
 	return -1;
 }
 
-/* Whether a cdbsz-byte CDB can carry blocks blocks ending before end. */
-static bool fits(int cdbsz, uint64_t end, uint32_t blocks, bool dpo_fua)
+/* Whether a cdbsz-byte CDB can carry blocks blocks whose last is last. */
+static bool fits(int cdbsz, uint64_t last, uint32_t blocks, bool dpo_fua)
 {
 	switch (cdbsz) {
 	case 6:
-		return !dpo_fua && blocks <= 256 && end <= 0x200000;
+		return !dpo_fua && blocks <= 256 && last <= 0x1fffff;
 	case 10:
-		return blocks <= 0xffff && end <= 0x100000000ULL;
+		return blocks <= 0xffff && last <= 0xffffffffULL;
 	case 12:
-		return end <= 0x100000000ULL;
+		return last <= 0xffffffffULL;
 	}
 	return true;
 }
@@ -58,9 +58,9 @@ int sgx_build_rw_cdb(uint8_t *cdb, int cdbsz, bool is_write, uint64_t lba,
 
 	if (k < 0 || blocks == 0 || (k == 0 && (dpo || fua)))
 		return -EINVAL;
-	/* A range ending exactly at 2^64 wraps end to 0: only READ(16) holds it. */
-	if (lba > UINT64_MAX - blocks + 1 ||
-	    (k < 3 && (lba + blocks == 0 || !fits(cdbsz, lba + blocks, blocks, false))))
+	/* the last LBA, lba + blocks - 1, must exist (no wrap past 2^64) */
+	if (lba > UINT64_MAX - (blocks - 1) ||
+	    !fits(cdbsz, lba + (blocks - 1), blocks, false))
 		return -ERANGE;
 	memset(cdb, 0, cdbsz);
 	cdb[0] = is_write ? wr_op[k] : rd_op[k];
@@ -94,8 +94,8 @@ int sgx_fit_cdbsz(int cdbsz, uint64_t end_lba, uint32_t bpt, bool dpo_fua)
 
 	if (k < 0)
 		return -EINVAL;
-	for (; k < 3; k++)
-		if (fits(sizes[k], end_lba, bpt, dpo_fua))
+	for (; k < 3; k++)	/* no command at all (end 0): any size fits */
+		if (fits(sizes[k], end_lba ? end_lba - 1 : 0, bpt, dpo_fua))
 			break;
 	return sizes[k];
 }
