@@ -110,6 +110,7 @@ if [ -z "$from_log" ]; then
 		clk="--smp $smp"
 	fi
 	echo "bench.sh: results in $out"
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	# shellcheck disable=SC2086
 	"$srcdir/tests/vm/run.sh" --builddir "$bdir" --name bench --sg "$sg" $clk \
 		--sector "$sector" --size "$size" --mem $((2 * size + 512)) \
@@ -120,7 +121,7 @@ if [ -z "$from_log" ]; then
 	grep -E '^# .*failed|^#   ' "$out/console.log" | sort -u | head -20
 	[ "$rc" = 0 ] || echo "bench.sh: the VM run failed (rc $rc); analysing what there is" >&2
 	from_log=$out/console.log
-	echo "qemu: $(qemu-system-x86_64 --version | head -1); host: $(uname -r), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)" >"$out/host.txt"
+	echo "qemu: $(qemu-system-x86_64 --version | head -1); host: $(uname -r), $(nproc) cpus; load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg)" >"$out/host.txt"
 	echo "command: $0 --clock $clock --n $n --mib $mib --bpt $bpt --methods $methods --net $net --sg $sg --sector $sector${debug:+ debug=$debug}" >>"$out/host.txt"
 fi
 [ -f "$from_log" ] || die "no console log $from_log"
