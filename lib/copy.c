@@ -17,7 +17,7 @@
 #include "sg_smmap.h"
 #include "sysio.h"
 
-static const char *const out_role[SGM_NOUT] = { "of", "of2" };
+static const char *const out_role[SGM_NOUT] = { "of", "of2" }; /* role names */
 
 uint32_t sgm_batch_blocks(int64_t remaining, int bpt)
 {
@@ -71,7 +71,7 @@ static int check_flags(struct sgm_copy *c)
 	int res = sgm_check_ends(c->op, is_sg(&c->in), is_sg(&c->out[0].end));
 
 	if (!res && c->oflag.dio && !is_sg(&c->in)) {
-		pr2serr(">>> dio only performed on 'of' side when 'if' is an "
+		pr2serr(">> oflag=dio dropped: direct IO needs if= to be an "
 			"sg device\n");
 		c->oflag.dio = false;
 	}
@@ -99,7 +99,7 @@ static int size_ends(struct sgm_copy *c)
 	c->count = need ? sgm_derive_count(caps, offs, 1 + c->nout)
 			: op->count;
 	if (c->count < 0 && (is_sg(&c->in) || c->in.type == SGE_BLOCK)) {
-		pr2serr("Couldn't calculate count, please give one\n");
+		pr2serr("count= needed: the size of if= is unknown\n");
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	if (op->verbose)
@@ -134,8 +134,8 @@ static void setup_dev(struct sgm_copy *c, struct sgx_dev *d,
 				fl->dpo || fl->fua);
 
 	if (fit != cdbsz && fit > 0)
-		pr2serr("Note: SCSI command size increased from %d to %d "
-			"bytes (for '%s')\n", cdbsz, fit, e->role);
+		pr2serr("%s=%s: cdbsz raised from %d to %d, as the copy's "
+			"LBAs or bpt need\n", e->role, e->name, cdbsz, fit);
 	d->fd = e->fd;
 	d->name = e->name;
 	d->cdbsz = fit > 0 ? fit : cdbsz;
@@ -545,7 +545,7 @@ static int sync_out(const struct sgm_dest *d, int verbose)
 		}
 		return 0;
 	}
-	pr2serr(">> Synchronizing cache on %s\n", d->end.name);
+	pr2serr(">> SYNCHRONIZE CACHE to %s\n", d->end.name);
 	do
 		res = sg_ll_sync_cache_10(d->end.fd, false, false, 0, 0, 0,
 					  true, verbose > 1 ? verbose - 1 : 0);

@@ -137,7 +137,7 @@ static void report(const struct sgx_dev *d, bool is_write, uint64_t lba,
 }
 
 /* One attempt: build the header, run it, categorise.  Convention above. */
-static int attempt(const struct sgx_dev *d, bool is_write, const uint8_t *cdb,
+static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
 		   uint32_t len, void *buf, unsigned int flags,
 		   uint8_t *sense, struct sg_io_hdr *h)
 {
@@ -147,7 +147,7 @@ static int attempt(const struct sgx_dev *d, bool is_write, const uint8_t *cdb,
 	memset(h, 0, sizeof(*h));
 	h->interface_id = 'S';
 	h->cmd_len = d->cdbsz;
-	h->cmdp = (uint8_t *)cdb;
+	h->cmdp = cdb;
 	h->dxfer_direction = is_write ? SG_DXFER_TO_DEV : SG_DXFER_FROM_DEV;
 	h->dxfer_len = len;
 	h->dxferp = buf;

@@ -171,7 +171,7 @@ void sgs_summary(const struct sgs_stats *st)
 	int64_t rem = sgs_remaining(st);
 
 	if (sgs_fatal_sig)
-		add(buf, &off, "Interrupted by signal %d (%s)\n",
+		add(buf, &off, "Stopped by signal %d (%s)\n",
 		    (int)sgs_fatal_sig, strsignal(sgs_fatal_sig));
 	if (rem > 0)
 		add(buf, &off, "  remaining block count=%" PRId64 "\n", rem);
@@ -180,10 +180,10 @@ void sgs_summary(const struct sgs_stats *st)
 		add(buf, &off, "shared mmap IO: requested %" PRId64 ", done %"
 		    PRId64 "\n", st->smmap_req, st->smmap_done);
 	if (st->dio_not_done)
-		add(buf, &off, ">> dio requested but not done %" PRId64
-		    " times\n", st->dio_not_done);
+		add(buf, &off, ">> dio not done, indirect IO instead: %" PRId64
+		    " WRITEs\n", st->dio_not_done);
 	if (st->sum_resid)
-		add(buf, &off, ">> Non-zero sum of residual counts=%" PRId64
+		add(buf, &off, ">> residual bytes reported by READs: %" PRId64
 		    "\n", st->sum_resid);
 	if (st->do_time)
 		add_time(st, buf, &off, false);

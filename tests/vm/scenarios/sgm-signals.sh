@@ -54,7 +54,7 @@ for sig in INT TERM; do
 	wait
 	want=$((128 + $(kill -l "$sig")))
 	[ "$rc" = "$want" ] || { sed 's/^/# | /' sig.err; fail "SIG$sig: exit $rc, wanted $want"; }
-	expect_grep sig.err "^Interrupted by signal $(kill -l "$sig")"
+	expect_grep sig.err "^Stopped by signal $(kill -l "$sig")"
 	expect_line sig.err "30+0 records in"
 	expect_line sig.err "30+0 records out"
 	expect_line sig.err "  remaining block count=70"
@@ -64,5 +64,5 @@ done
 # SIGPIPE: the reader of stdout goes away; the summary still comes
 fill_work 400
 sgm_dd if="$SG_IN" bs="$SECTOR" bpt=8 count=400 2>pipe.err | head -c 100 >/dev/null
-expect_grep pipe.err "^Interrupted by signal $(kill -l PIPE)"
+expect_grep pipe.err "^Stopped by signal $(kill -l PIPE)"
 expect_grep pipe.err "^[0-9]+\+0 records out$"
