@@ -136,6 +136,21 @@ static void report(const struct sgx_dev *d, bool is_write, uint64_t lba,
 		sg_print_command_len(h->cmdp, h->cmd_len);
 }
 
+/*
+ * Say why SG_IO itself failed.  Quiet for EINTR (a fatal signal stopped
+ * the copy: the summary says so) and for EFAULT on a dio request (the
+ * caller falls back to indirect IO and says that).
+ */
+static void os_report(const struct sgx_dev *d, bool is_write, uint64_t lba,
+		      int err, unsigned int flags)
+{
+	if (err == EINTR || (err == EFAULT && (flags & SG_FLAG_DIRECT_IO)))
+		return;
+	pr2serr("%s %s, lba=%" PRIu64 ": SG_IO failed: %s\n",
+		is_write ? "WRITE to" : "READ from", d->name, lba,
+		strerror(err));
+}
+
 /* One attempt: build the header, run it, categorise.  Convention above. */
 static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
 		   uint32_t len, void *buf, unsigned int flags,
@@ -187,6 +202,7 @@ int sgx_rw(const struct sgx_dev *d, bool is_write, uint64_t lba,
 			      flags, sense, &h);
 		if (cat < 0) {
 			res->os_err = -cat;
+			os_report(d, is_write, lba, -cat, flags);
 			return sg_convert_errno(-cat);
 		}
 		res->info = h.info;

@@ -69,7 +69,9 @@ struct sgx_result {
  * Retries EINTR (see sysio.h), EBUSY for a while (the reserve buffer of an
  * interrupted command is still in use), and once a unit attention or an
  * aborted command.  Decodes and prints sense with libsgutils2 on failure,
- * naming the medium error LBA.  Returns as described at the top.
+ * naming the medium error LBA; says why when SG_IO itself fails (quiet
+ * for EINTR, and for EFAULT on a SG_FLAG_DIRECT_IO request, which the
+ * caller may retry without dio).  Returns as described at the top.
  */
 int sgx_rw(const struct sgx_dev *d, bool is_write, uint64_t lba,
 	   uint32_t blocks, void *buf, unsigned int flags,
