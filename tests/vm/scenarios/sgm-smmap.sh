@@ -59,6 +59,16 @@ else
 	note "no third disk: of2 sg sharing not tried"
 fi
 
+# iflag=smmap with of2 a regular file, written from the output's mapping
+fill_zero "$SD_OUT" 100
+sgm_dd if="$SG_IN" of="$SG_OUT" of2=sm2.bin bs="$SECTOR" bpt=16 count=100 \
+	iflag=smmap verbose=1 2>sm2.err ||
+	{ sed 's/^/# | /' sm2.err; fail "iflag=smmap with of2 a file"; }
+expect_same "$SD_IN" "$SD_OUT" 100
+expect_same "$SD_IN" sm2.bin 100
+expect_line sm2.err "100+0 records out (of2)"
+expect_smmap sm2.err "$(batches 100 16)"
+
 # Refusals: smmap needs sg at both ends; one direction at a time.
 dd if=/dev/urandom of=f.bin bs="$SECTOR" count=8 status=none
 for ops in "if=$SG_IN of=f.out oflag=smmap" "if=f.bin of=$SG_OUT oflag=smmap" \
