@@ -14,10 +14,13 @@ command -v sg_smmap_test >/dev/null || { note "sg_smmap_test not built"; exit 77
 # optimal transfer size (512 KiB).  The program wants 1 MiB for its owner
 # and max_segments pages + 4 KiB (8 MiB + 4 KiB with 2048 segments) for the
 # segment-limit check, which it skips when the reserve is too small.
+# Later scenarios of the boot get the old value back.
 q=/sys/block/${SD_IN##*/}/queue
+old_kb=$(cat "$q/max_sectors_kb")
 kb=$(cat "$q/max_hw_sectors_kb")
 [ "$kb" -le 16384 ] || kb=16384
 echo "$kb" >"$q/max_sectors_kb" || note "cannot raise $q/max_sectors_kb to $kb"
+trap 'echo "$old_kb" >"$q/max_sectors_kb"' EXIT
 
 case "$SG_KIND" in
 stock) mode=--expect-stock ;;
