@@ -4,4 +4,6 @@
 # data are then still right.  One READ, one WRITE, verified.
 . /scenarios/rel-lib.sh
 patched || { note "stock driver: the flag is ignored"; exit 77; }
+command -v rel_soak >/dev/null ||
+	fail "rel_soak not in the guest (tests/vm/guest/Makefile.inc builds it)"
 rel_soak -x "$SG_IN"

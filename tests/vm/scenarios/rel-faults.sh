@@ -7,6 +7,8 @@
 # timeout is in rel-timeout.sh (it costs a 60 s wait).
 . /scenarios/rel-lib.sh
 have_sgm || { note "no project sgm_dd in the guest"; exit 77; }
+[ -e /usr/local/bin/rel_fault.so ] ||
+	fail "rel_fault.so not in the guest (tests/vm/guest/Makefile.inc builds it)"
 N=8192
 BPT=16
 [ "$(nblocks "$SD_IN")" -ge "$N" ] || N=$(nblocks "$SD_IN")

@@ -6,6 +6,8 @@
 # memory (MemFree plus the per-CPU free lists, see free_kb), Slab and
 # SUnreclaim compared between cycle 10 and cycle 100.
 . /scenarios/rel-lib.sh
+command -v rel_hold >/dev/null ||
+	fail "rel_hold not in the guest (tests/vm/guest/Makefile.inc builds it)"
 SGKO=/lib/modules/sg.ko
 CYCLES=${REL_CYCLES:-100}
 # Bounds over 90 cycles (kB): one leaked Sg_fd per cycle would add about

@@ -9,6 +9,8 @@
 # iterations within 10% of the first tenth's.  The rig fails the boot on
 # any BUG/WARNING/Oops in dmesg.
 . /scenarios/rel-lib.sh
+command -v rel_soak >/dev/null ||
+	fail "rel_soak not in the guest (make check builds tests/vm/guest)"
 fault_clear
 ITER=$(sed -n 's/.*rel_soak_n=\([0-9]*\).*/\1/p' /proc/cmdline)
 ITER=${ITER:-100000}
