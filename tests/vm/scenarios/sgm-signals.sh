@@ -66,3 +66,28 @@ fill_work 400
 sgm_dd if="$SG_IN" bs="$SECTOR" bpt=8 count=400 2>pipe.err | head -c 100 >/dev/null
 expect_grep pipe.err "^Stopped by signal $(kill -l PIPE)"
 expect_grep pipe.err "^[0-9]+\+0 records out$"
+
+# SIGTERM while an SG_IO is in flight (scsi_debug delay=100 jiffies per
+# command): the command is orphaned in the driver, sgm_dd stops at once
+# and claims only finished batches; with oflag=smmap the orphan may hold
+# the input's lent reserve while both fds close.
+fill_work 64
+for extra in "" oflag=smmap iflag=smmap; do
+	fill_zero "$SD_OUT" 16
+	sdebug_set delay 100
+	signal_later 2 TERM
+	rc=$(sgm_status sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=1 \
+		count=16 $extra 2>fly.err)
+	wait
+	sleep 1		# the orphaned command completes; delay can change
+	sdebug_set delay 0
+	[ "$rc" = 143 ] || { sed 's/^/# | /' fly.err; fail "in-flight SIGTERM $extra: exit $rc"; }
+	expect_grep fly.err "^Stopped by signal 15"
+	out=$(sed -n 's/^\([0-9]*\)+0 records out$/\1/p' fly.err)
+	in=$(sed -n 's/^\([0-9]*\)+0 records in$/\1/p' fly.err)
+	[ -n "$out" ] && [ "$in" -ge "$out" ] && [ "$in" -le $((out + 1)) ] ||
+		{ sed 's/^/# | /' fly.err; fail "in-flight SIGTERM $extra: records"; }
+	[ "$out" -lt 16 ] || fail "in-flight SIGTERM $extra: copy finished first"
+	[ "$out" = 0 ] || expect_same "$SD_IN" "$SD_OUT" "$out"
+	note "in-flight SIGTERM $extra: $in in, $out out"
+done
