@@ -3,7 +3,7 @@
  * sg_smmap_test.c - driver test of SG_FLAG_SHARED_MMAP_IO, run in the test VM.
  *
  *   sg_smmap_test [--expect-stock | --expect-patched] [--iterations N]
- *                 [--delay-knob PATH] [--verbose] SG_A SG_B
+ *                 [--delay-knob PATH] [--unplug] [--verbose] SG_A SG_B
  *
  * SG_A and SG_B are sg nodes of two scratch disks (scsi_debug): their
  * contents are overwritten.  The owner of the shared reserve buffer is an fd
@@ -18,6 +18,9 @@
  * Tests that need a request to stay in flight slow scsi_debug down through
  * PATH (default /sys/bus/pseudo/drivers/scsi_debug/delay, in jiffies) and
  * are skipped when it is not writable.
+ *
+ * --unplug runs one test only: SG_A, the owner's disk, is deleted through
+ * sysfs while a request on SG_B shares its reserve.  Run it last in a boot.
  *
  * Output: one "ok N - ..." or "not ok N - ..." line per check, a "1..N"
  * plan, and exit status 0 when every check passed, 1 otherwise, 2 on a
@@ -59,6 +62,7 @@ struct cfg {
 	const char *delay_knob;	/* scsi_debug delay attribute */
 	int expect;		/* -1 auto, 0 stock, 1 patched */
 	int iterations;		/* mixed loop length */
+	int unplug;		/* run t_unplug() only: deletes SG_A */
 	int verbose;		/* print progress notes */
 };
 
@@ -1430,6 +1434,91 @@ static void t_mixed(int *sbp, unsigned char *map, int oa)
 	      m1.pcp_kb, dslab, m0.slab_kb, m1.slab_kb, dsun);
 }
 
+/* ---- hot unplug of the owner's device ---- */
+
+/* delete_device: remove the SCSI device under sg node DEV; 0 or -errno. */
+static int delete_device(const char *dev)
+{
+	const char *name = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	char path[256];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/sys/class/scsi_generic/%s/device/delete",
+		 name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	rc = write(fd, "1\n", 2) == 2 ? 0 : -errno;
+	close(fd);
+	return rc;
+}
+
+/*
+ * SG_A disappears while two requests share reserve buffers across it: one
+ * on SG_B from the reserve of an fd on SG_A, one on SG_A from the reserve
+ * of an fd on SG_B.  Both complete; the first with its data.  The buffer
+ * of the deleted device lives on with its fd and mapping (and can still
+ * be shared), its fd gets ENODEV, and the buffer on SG_B is free again.
+ * Closing everything frees everything (the scenario checks sg's refcount).
+ */
+static void t_unplug(void)
+{
+	unsigned int size = 64 * 1024, len = 32 * 1024;
+	unsigned char *m, *m2, *want = xalloc(len), *tmp = xalloc(bs);
+	int o, o2, sb, sa, rc, rc2, delayed;
+	struct sgreq a, b;
+
+	o = open_owner(cfg.dev_a, size, PROT_READ | PROT_WRITE, MAP_SHARED, &m);
+	o2 = open_owner(cfg.dev_b, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			&m2);
+	sb = open_sg(cfg.dev_b);
+	sa = open_sg(cfg.dev_a);
+	delayed = delay_usable() && set_delay(DELAY_JIFFIES) == 0;
+	fill(m, len, new_seed());
+	memcpy(want, m, len);
+	fill(m2, len, new_seed());
+	sgreq_init(&a, SG_DXFER_TO_DEV, 112, len / bs, m, len,
+		   SG_FLAG_SHARED_MMAP_IO);
+	sgreq_init(&b, SG_DXFER_TO_DEV, 112, len / bs, m2, len,
+		   SG_FLAG_SHARED_MMAP_IO);
+	rc = sg_submit(sb, &a);
+	rc2 = sg_submit(sa, &b);
+	check(rc == 0 && rc2 == 0,
+	      "sharing WRITEs queued both ways across %s: rc=%d,%d",
+	      cfg.dev_a, rc, rc2);
+	rc2 = delete_device(cfg.dev_a);
+	check(rc2 == 0, "%s deleted while they %s: rc=%d", cfg.dev_a,
+	      delayed ? "are in flight" : "run", rc2);
+	rc = rc ? rc : sg_collect(sb, &a);
+	check(rc == 0 && bit_ok(a.h.info, 1) && dev_equals(cb, 112, len / bs, want),
+	      "the WRITE on %s from the deleted device's reserve completes: rc=%d %s, data ok",
+	      cfg.dev_b, rc, bit_word(1));
+	rc = sg_collect(sa, &b);
+	note("the WRITE on the deleted device returns rc=%d status 0x%x host 0x%x",
+	     rc, b.h.status, b.h.host_status);
+	if (delayed && set_delay(0))
+		die("resetting the scsi_debug delay");
+	rc = rw(o2, SG_DXFER_FROM_DEV, 112, len / bs, NULL, SG_FLAG_MMAP_IO,
+		NULL);
+	check(rc == 0, "the reserve on %s it shared is free again: owner's MMAP_IO rc=%d",
+	      cfg.dev_b, rc);
+	shared_write(sb, m, 0, len, 120, 1,
+		     "owner's device gone, its fd and mapping open");
+	shared_read(sb, m, 4096, len, 120, 1,
+		    "owner's device gone, its fd and mapping open");
+	rc = rw(o, SG_DXFER_FROM_DEV, 0, 1, tmp, 0, NULL);
+	check(rc == -ENODEV, "the owner fd of the deleted device: rc=%d (ENODEV)",
+	      rc);
+	munmap(m, size);
+	munmap(m2, size);
+	close(o);
+	close(o2);
+	close(sa);
+	close(sb);
+	free(want);
+	free(tmp);
+}
+
 /* ---- setup ---- */
 
 static unsigned int read_capacity_bs(int fd)
@@ -1457,7 +1546,8 @@ static unsigned int read_capacity_bs(int fd)
 static void usage(FILE *f)
 {
 	fputs("usage: sg_smmap_test [--expect-stock | --expect-patched] [--iterations N]\n"
-	      "                     [--delay-knob PATH] [--verbose] SG_A SG_B\n", f);
+	      "                     [--delay-knob PATH] [--unplug] [--verbose] SG_A SG_B\n",
+	      f);
 }
 
 static void parse(int argc, char **argv)
@@ -1480,6 +1570,8 @@ static void parse(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--delay-knob") && i + 1 < argc) {
 			cfg.delay_knob = argv[++i];
+		} else if (!strcmp(argv[i], "--unplug")) {
+			cfg.unplug = 1;
 		} else if (!strcmp(argv[i], "--verbose")) {
 			cfg.verbose = 1;
 		} else if (!strcmp(argv[i], "--help")) {
@@ -1513,6 +1605,10 @@ int main(int argc, char **argv)
 		errno = EINVAL;
 		die("block sizes of SG_A and SG_B");
 	}
+	if (cfg.unplug) {
+		t_unplug();
+		goto out;
+	}
 	rsv = OWNER_RESERVE;
 	oa = open_reserve(cfg.dev_a, &rsv, PROT_READ | PROT_WRITE, MAP_SHARED,
 			  &map);
@@ -1544,6 +1640,7 @@ int main(int argc, char **argv)
 	munmap(map, rsv);
 	close(oa);
 	close(sb);
+out:
 	close(ca);
 	close(cb);
 	printf("1..%d\n", n_checks);
