@@ -18,7 +18,7 @@
 #                        [16,64,128,512,2048]
 #   --methods LIST       see tests/vm/scenarios/bench-run.sh [all]
 #   --net LIST           methods also timed with 2C blocks
-#                        [smmap,sgm,ssgm,mcopy,mscopy]
+#                        [smmap,sgm,ssgm,mcopy,mscopy,nodata]
 #   --verify BLOCKS      blocks copied and compared per method and bpt
 #                        before timing; 0: none [4096]
 #   --sg stock|patched   sg.ko in the guest [patched]
@@ -41,10 +41,10 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 builddir=$srcdir
-clock=icount n= mib=64 bpt=16,64,128,512,2048
-methods=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap,mcopy,mscopy
-net=smmap,sgm,ssgm,mcopy,mscopy verify=4096 sg=patched sector=512 smp=1 debug=0 ref=
-out= timeout=1800 from_log=
+clock=icount n='' mib=64 bpt=16,64,128,512,2048
+methods=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap,mcopy,mscopy,nodata
+net=smmap,sgm,ssgm,mcopy,mscopy,nodata verify=4096 sg=patched sector=512 smp=1 debug=0 ref=
+out='' timeout=1800 from_log=''
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -73,8 +73,9 @@ while [ $# -gt 0 ]; do
 done
 case "$clock" in icount|wall) ;; *) die "--clock must be icount or wall" ;; esac
 [ -n "$n" ] || { [ "$clock" = icount ] && n=3 || n=7; }
+x=
 for v in n mib verify smp; do
-	eval "x=\$$v"
+	eval "x=\${$v}"
 	case "$x" in ''|*[!0-9]*) die "--$v needs a number" ;; esac
 done
 count=$((mib * 1048576 / sector))
@@ -136,7 +137,7 @@ ccount=$(echo "$info" | sed -n 's/^params .*count=\([0-9]*\) .*/\1/p' | head -1)
 [ -n "$ccount" ] && count=$ccount
 cn=$(echo "$info" | sed -n 's/^params n=\([0-9]*\) .*/\1/p' | head -1)
 [ -n "$cn" ] && n=$cn
-[ -n "$n" ] || n=?
+[ -n "$n" ] || n='?'
 mib=$((count * sector / 1048576))
 have() { awk -v m="$1" '$1 == m && $4 != "v" && $8 == 0 { f = 1 } END { exit !f }' "$out/raw.txt"; }
 if [ -z "$ref" ]; then
@@ -216,8 +217,7 @@ END {
 		b = bl[bi]
 		split("", netm)
 		for (i = 0; i <= nord + 2; i++) {
-			m = (i == 0) ? "floorr" : (i == nord + 1) ? "floorw" : (i == nord + 2) ? "" : order[i]
-			if (m == "") continue
+			m = (i == 0) ? "floorr" : (i == nord + 1) ? "floorw" : (i == nord + 2) ? "nodata" : order[i]
 			list = ""
 			k = split(rounds[m, b], rr, " ")
 			for (j = 1; j <= k; j++)
@@ -276,6 +276,7 @@ END {
 		printf "\nWork per command (net, us; icount: 1 us = 1000 guest instructions), %d commands of each kind:\n\n", np
 		printf "| %-40s | %9s |\n", "what", "us"
 		printf "|%s|%s|\n", "------------------------------------------", "----------:"
+		if ("nodata" in netm) printf "| %-40s | %9.2f |\n", "READ of 0 blocks (no buffer)", 1e6 * netm["nodata"] / np
 		if ("floorr" in netm) printf "| %-40s | %9.2f |\n", "READ, mmap IO (floor)", 1e6 * netm["floorr"] / np
 		if ("floorw" in netm) printf "| %-40s | %9.2f |\n", "WRITE, mmap IO (floor)", 1e6 * netm["floorw"] / np
 		if (floor != "") printf "| %-40s | %9.2f |\n", "READ + WRITE floor", 1e6 * floor / np

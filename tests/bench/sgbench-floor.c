@@ -9,6 +9,7 @@
  *
  *   sgbench-floor [-v] read|write SGDEV BS BPT COUNT [LBA]
  *   sgbench-floor [-v] copy|scopy SGIN SGOUT BS BPT COUNT
+ *   sgbench-floor [-v] nodata SGDEV NCMDS
  *
  * read/write move COUNT blocks of BS bytes, BPT blocks per command,
  * starting at LBA (default 0).  A WRITE sends whatever the reserve holds
@@ -19,6 +20,10 @@
  * with mmap IO into SGIN's mmap-ed reserve, then WRITE on SGOUT with
  * dxferp pointing into that mapping, as indirect IO (copy) or with
  * SG_FLAG_SHARED_MMAP_IO (scopy; on a driver without it: indirect IO).
+ *
+ * nodata issues NCMDS READ(10) commands of 0 blocks (no data phase): the
+ * cost of a command's round trip through sg, the block layer and the
+ * device, without any buffer.
  *
  * -v: report the commands issued, for scopy how many were shared, and the
  * loop's own time on stderr (the bench instead times whole runs of N and
@@ -159,12 +164,57 @@ static int rw(struct sgdev *d, int is_write, long long lba, long long n,
 	return 0;
 }
 
+/* NCMDS READ(10) commands of 0 blocks, no data phase. */
+static int nodata(const char *name, long long ncmds, int verbose)
+{
+	struct sgdev d = { 0 };
+	struct timespec t0, t1;
+	struct sg_io_hdr h;
+	uint8_t cdb[10];
+	long long i;
+
+	d.name = name;
+	d.fd = open(name, O_RDWR);
+	if (d.fd < 0)
+		return die(name);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < ncmds; i++) {
+		memset(cdb, 0, sizeof(cdb));
+		cdb[0] = 0x28;
+		memset(&h, 0, sizeof(h));
+		h.interface_id = 'S';
+		h.dxfer_direction = SG_DXFER_NONE;
+		h.cmd_len = sizeof(cdb);
+		h.cmdp = cdb;
+		h.mx_sb_len = sizeof(d.sense);
+		h.sbp = d.sense;
+		h.timeout = 60000;
+		if (ioctl(d.fd, SG_IO, &h) < 0)
+			return die("SG_IO");
+		if (h.status || h.host_status || h.driver_status) {
+			fprintf(stderr, "sgbench-floor: %s: READ of 0 blocks: "
+					"status 0x%x host 0x%x driver 0x%x\n",
+				name, h.status, h.host_status,
+				h.driver_status);
+			return 1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (verbose)
+		fprintf(stderr, "sgbench-floor: nodata %lld commands, loop "
+				"%.6f s\n", ncmds, (double)(t1.tv_sec - t0.tv_sec) +
+			(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	close(d.fd);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "Usage: sgbench-floor [-v] read|write SGDEV BS BPT "
 			"COUNT [LBA]\n"
 			"       sgbench-floor [-v] copy|scopy SGIN SGOUT BS BPT "
-			"COUNT\n");
+			"COUNT\n"
+			"       sgbench-floor [-v] nodata SGDEV NCMDS\n");
 }
 
 int main(int argc, char *argv[])
@@ -185,6 +235,13 @@ int main(int argc, char *argv[])
 	if (argc < 2) {
 		usage();
 		return 1;
+	}
+	if (!strcmp(argv[1], "nodata")) {
+		if (argc != 4) {
+			usage();
+			return 1;
+		}
+		return nodata(argv[2], num(argv[3], "NCMDS"), verbose);
 	}
 	/* 0 read, 1 write, 2 copy, 3 scopy */
 	mode = !strcmp(argv[1], "read") ? 0 : !strcmp(argv[1], "write") ? 1 :

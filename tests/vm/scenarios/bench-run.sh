@@ -9,7 +9,7 @@
 #   sgb_m=M,M,...    methods, in run order (default: all, see below)
 #   sgb_net=M,...    methods also run with 2C blocks, so that start-up,
 #                    open and mmap costs cancel in t(2C) - t(C)
-#                    (default smmap,sgm,ssgm,mcopy,mscopy); the floor always is
+#                    (default smmap,sgm,ssgm,mcopy,mscopy,nodata); the floor always is
 #   sgb_floor=0|1    measure the floor (default 1)
 #   sgb_verify=V     before the timed rounds, copy V blocks with every
 #                    method at every bpt into a zeroed output and compare
@@ -23,6 +23,8 @@
 #           mcopy mscopy       the smallest copy loops (sgbench-floor copy,
 #                              scopy): mmap READ + indirect / shared WRITE,
 #                              no tool around them (work per command)
+#           nodata             as many READs of 0 blocks as a copy has
+#                              READs: a command without any buffer
 # The floor: sgbench-floor READ-only loop into SG_IN's mmap-ed reserve
 # (floorr) and WRITE-only loop from SG_OUT's (floorw), C and 2C blocks.
 #
@@ -37,8 +39,8 @@
 # (A scenario sourcing this file may preset any of them; the command line
 # still wins.)
 : "${sgb_n:=3}" "${sgb_count:=16384}" "${sgb_bpt:=16}" "${sgb_floor:=1}"
-: "${sgb_verify:=4096}" "${sgb_net=smmap,sgm,ssgm,mcopy,mscopy}"
-: "${sgb_m:=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap,mcopy,mscopy}"
+: "${sgb_verify:=4096}" "${sgb_net=smmap,sgm,ssgm,mcopy,mscopy,nodata}"
+: "${sgb_m:=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap,mcopy,mscopy,nodata}"
 for t in $(cat /proc/cmdline); do
 	case "$t" in
 	sgb_*=*)
@@ -51,10 +53,10 @@ for t in $(cat /proc/cmdline); do
 done
 list() { echo "$1" | tr ',' ' '; }
 
-command -v sgbench-time >/dev/null && command -v sgbench-floor >/dev/null || {
+if ! command -v sgbench-time >/dev/null || ! command -v sgbench-floor >/dev/null; then
 	note "sgbench-time / sgbench-floor not in the guest (build tests/bench)"
 	exit 77
-}
+fi
 bs=$SECTOR
 C=$sgb_count
 big=$C
@@ -110,7 +112,7 @@ for m in $(list "$sgb_m"); do
 			echo "@@BENCHSKIP $m (no project sgm_dd with oflag=smmap)"
 			continue
 		fi ;;
-	dd|dddir|sgdd|sgdddio|ssgm|ssgmdio|mcopy|mscopy) ;;
+	dd|dddir|sgdd|sgdddio|ssgm|ssgmdio|mcopy|mscopy|nodata) ;;
 	*) fail "unknown method $m" ;;
 	esac
 	methods="$methods $m"
@@ -130,6 +132,7 @@ cmd_of() {
 	smmap) CMD="$psgm if=$SG_IN of=$SG_OUT oflag=smmap bs=$bs bpt=$2 count=$3" ;;
 	mcopy) CMD="sgbench-floor copy $SG_IN $SG_OUT $bs $2 $3" ;;
 	mscopy) CMD="sgbench-floor scopy $SG_IN $SG_OUT $bs $2 $3" ;;
+	nodata) CMD="sgbench-floor nodata $SG_IN $(($3 / $2))" ;;
 	floorr) CMD="sgbench-floor read $SG_IN $bs $2 $3" ;;
 	floorw) CMD="sgbench-floor write $SG_OUT $bs $2 $3" ;;
 	esac
@@ -163,6 +166,7 @@ V=$sgb_verify
 if [ "$V" -gt 0 ]; then
 	for b in $(list "$sgb_bpt"); do
 		for m in $methods; do
+			[ "$m" = nodata ] && continue
 			fill_zero "$SD_OUT" "$V"
 			run "$m" "$b" "$V" v || continue
 			if same_data "$SD_IN" "$SD_OUT" "$V"; then
