@@ -5,7 +5,11 @@
 # 33 (SG_LIB_CAT_TIMEOUT) and claim only what reached the output.  The
 # copies without smmap, with oflag=smmap and with iflag=smmap run at once,
 # one per pair of disks (as many pairs as there are), so the boot waits
-# for one timeout only.
+# for one timeout only.  With a fourth pair, a fourth copy (oflag=smmap) is
+# killed (SIGKILL) while its command is stuck: its fds close with a request
+# in flight that may hold the other fd's reserve buffer.  Once every stuck
+# command has ended, rmmod sg must succeed (nothing left pinned) and the
+# rig's dmesg check sees any use after free (slub_debug poisoning).
 . /scenarios/rel-lib.sh
 have_sgm || { note "no project sgm_dd in the guest"; exit 77; }
 N=8192
@@ -18,7 +22,7 @@ ndisk=$#
 [ "$(nblocks "$SD_IN")" -ge "$N" ] || N=$(nblocks "$SD_IN")
 i=0
 pairs=""
-for FL in "" oflag=smmap iflag=smmap; do
+for FL in "" oflag=smmap iflag=smmap kill+oflag=smmap; do
 	[ $((2 * i + 2)) -le "$ndisk" ] || break
 	eval "sgi=\${$((2 * i + 1))} sgo=\${$((2 * i + 2))}"
 	sdi=$(sd_of_sg "$sgi")
@@ -28,6 +32,7 @@ for FL in "" oflag=smmap iflag=smmap; do
 	pairs="$pairs $i:$sgi:$sgo:$sdi:$sdo:${FL:-none}"
 	i=$((i + 1))
 done
+base=$(cat /sys/module/sg/refcnt)
 echo 0x80 >$SDP/opts
 echo 40 >$SDP/every_nth
 t0=$(date +%s)
@@ -36,6 +41,7 @@ for p in $pairs; do
 $p
 EOF
 	[ "$fl" = none ] && fl=
+	fl=${fl#kill+}
 	# shellcheck disable=SC2086
 	sgm_dd if="$sgi" of="$sgo" bs="$SECTOR" bpt=$BPT count="$N" verbose=1 \
 		$fl 2>"err$k" &
@@ -43,17 +49,74 @@ EOF
 done
 sleep 5
 fault_clear		# commands already dropped stay dropped
+killed=
+for p in $pairs; do
+	case "$p" in
+	*:kill+*)
+		k=${p%%:*}
+		pid=$(cat "pid$k")
+		# stuck: no CPU time used for a second, asleep in sg
+		n=0
+		while :; do
+			kill -0 $pid 2>/dev/null ||
+				fail "the copy to kill ended before its command was stuck"
+			a=$(cut -d' ' -f14,15 /proc/$pid/stat)
+			sleep 1
+			b=$(cut -d' ' -f14,15 /proc/$pid/stat)
+			[ "$a" = "$b" ] && case "$(cat /proc/$pid/wchan)" in *sg*) break ;; esac
+			n=$((n + 1))
+			[ $n -lt 10 ] || fail "the copy to kill never got stuck"
+		done
+		all=$(cat /sys/module/sg/refcnt)
+		per=$(((all - base) / i))
+		kill -KILL $pid
+		wait $pid
+		after=$(cat /sys/module/sg/refcnt)
+		note "sg refcnt: $base before, $all with the copies ($per each), $after after killing the stuck oflag=smmap copy (waiting in $(cat /proc/$pid/wchan 2>/dev/null || echo sg))"
+		[ "$after" -gt $((all - per)) ] ||
+			fail "the killed copy's in-flight request pins nothing (refcnt $after)"
+		killed=$k
+		;;
+	esac
+done
 for p in $pairs; do
 	k=${p%%:*}
+	[ "$k" != "$killed" ] || continue
 	wait "$(cat "pid$k")"
 	echo $? >"rc$k"
 done
 note "copies ended after $(($(date +%s) - t0)) s"
+if [ -n "$killed" ]; then
+	# the killed copy's command ends at its own timeout, about now
+	n=0
+	while [ "$(cat /sys/module/sg/refcnt)" != "$base" ]; do
+		n=$((n + 1))
+		[ $n -lt 150 ] || fail "sg refcnt $(cat /sys/module/sg/refcnt), not back to $base"
+		sleep 0.2
+	done
+	note "sg refcnt back to $base $(($(date +%s) - t0)) s after the start"
+	n=0
+	until rmmod sg 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 150 ] || fail "rmmod sg refused 30 s after the last timeout (refcnt $(cat /sys/module/sg/refcnt))"
+		sleep 0.2
+	done
+	note "rmmod sg succeeded $(($(date +%s) - t0)) s after the start"
+	insmod /lib/modules/sg.ko || fail "insmod sg"
+	n=0
+	while [ "$(ls /sys/class/scsi_generic | wc -l)" -lt "$ndisk" ]; do
+		n=$((n + 1))
+		[ $n -lt 50 ] || fail "sg nodes did not come back"
+		sleep 0.1
+	done
+	_rig_devices
+fi
 ua_clear
 for p in $pairs; do
 	IFS=: read -r k sgi sgo sdi sdo fl <<EOF
 $p
 EOF
+	[ "$k" != "$killed" ] || continue
 	note "--- $sgi -> $sgo flags $fl: exit $(cat "rc$k")"
 	show "err$k"
 	[ "$(cat "rc$k")" = 33 ] || fail "$fl: exit $(cat "rc$k"), want 33 (timeout)"
