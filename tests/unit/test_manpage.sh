@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# test_manpage: doc/sgm_dd.8 against "sgm_dd --help", both ways, and the
-# page clean under "groff -ww" and "man --warnings".  Prints TAP lines.
+# test_manpage: doc/sgm_dd.8 against "sgm_dd --help", both ways, and both
+# pages (sgm_dd.8, sg_smmap.4) clean under "groff -ww" and "man --warnings".
+# Prints TAP lines.
 #
 # This is the template: make check builds tests/unit/test_manpage from it
 # with the two directories below filled in (see unit/Makefile.inc).  The
@@ -36,25 +37,28 @@ same() {	# same FILE1 FILE2: no difference, else print it as diagnostics
 	return 1
 }
 
-# --- the page is clean --------------------------------------------------
-if command -v groff >/dev/null; then
-	groff -ww -z -man "$page" >"$tmp/groff" 2>&1
-	st=$?
-	[ $st -eq 0 ] && [ ! -s "$tmp/groff" ]
-	ok $? "groff -ww -z -man doc/sgm_dd.8 is silent"
-	sed 's/^/# /' "$tmp/groff"
-else
-	skip "groff -ww -z -man doc/sgm_dd.8 is silent" "no groff"
-fi
-if command -v man >/dev/null; then
-	MANWIDTH=80 man --warnings -l "$page" >/dev/null 2>"$tmp/man"
-	st=$?
-	[ $st -eq 0 ] && [ ! -s "$tmp/man" ]
-	ok $? "man --warnings -l doc/sgm_dd.8 is silent"
-	sed 's/^/# /' "$tmp/man"
-else
-	skip "man --warnings -l doc/sgm_dd.8 is silent" "no man"
-fi
+# --- the pages are clean ------------------------------------------------
+for p in "$page" "$srcdir/doc/sg_smmap.4"; do
+	name=doc/${p##*/}
+	if command -v groff >/dev/null; then
+		groff -ww -z -man "$p" >"$tmp/groff" 2>&1
+		st=$?
+		[ $st -eq 0 ] && [ ! -s "$tmp/groff" ]
+		ok $? "groff -ww -z -man $name is silent"
+		sed 's/^/# /' "$tmp/groff"
+	else
+		skip "groff -ww -z -man $name is silent" "no groff"
+	fi
+	if command -v man >/dev/null; then
+		MANWIDTH=80 man --warnings -l "$p" >/dev/null 2>"$tmp/man"
+		st=$?
+		[ $st -eq 0 ] && [ ! -s "$tmp/man" ]
+		ok $? "man --warnings -l $name is silent"
+		sed 's/^/# /' "$tmp/man"
+	else
+		skip "man --warnings -l $name is silent" "no man"
+	fi
+done
 
 # --- --help: stdout, exit 0 -----------------------------------------------
 "$prog" --help >"$tmp/help" 2>"$tmp/help.err"
