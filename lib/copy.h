@@ -75,7 +75,8 @@ int sgm_copy_open(struct sgm_copy *c, const struct sgm_opts *op);
 int sgm_copy_run(struct sgm_copy *c);
 
 /*
- * SYNCHRONIZE CACHE if asked (and the copy did not fail), print the
+ * Flush the outputs if sync=1 asked (and the copy did not fail): SYNCHRONIZE
+ * CACHE on sg, fsync(2) on a regular file or block device.  Print the
  * summary, release everything.  status is sgm_copy_run()'s; returns the
  * final exit status.  After an interrupting signal it dies by it.
  */

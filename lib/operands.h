@@ -51,7 +51,8 @@ struct sgm_opts {
 	int64_t seek;		/* output blocks skipped */
 	struct sgm_flags iflag;	/* iflag= */
 	struct sgm_flags oflag;	/* oflag= */
-	bool do_sync;		/* sync=1: SYNCHRONIZE CACHE on the output */
+	bool do_sync;		/* sync=1: flush the outputs (SYNCHRONIZE
+				   CACHE on sg, fsync on file or block) */
 	bool do_time;		/* time=1: print elapsed time and throughput */
 	int verbose;		/* verbose= plus -v occurrences */
 	bool dry_run;		/* --dry-run: open and size, copy nothing */
