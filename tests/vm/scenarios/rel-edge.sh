@@ -174,8 +174,7 @@ vanish() {
 	# shellcheck disable=SC2086
 	sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 count=4096 verbose=1 $2 2>err &
 	pid=$!
-	sleep 1
-	kill -0 $pid 2>/dev/null || fail "vanish $1: copy ended too early"
+	wait_progress $pid || fail "vanish $1: copy ended too early"
 	echo 1 >/sys/block/$d/device/delete
 	wait $pid
 	RC=$?

@@ -23,7 +23,7 @@ expect_rc() {
 }
 
 # bg_inject ERR FLAGS -- CMD...: run sgm_dd in the background, stop it
-# after a second, run CMD (the injection) while it is stopped, let it go
+# once it has copied ten batches, run CMD (the injection) while it is stopped, let it go
 # on; sets RC.  The copy is slowed by the caller's delay setting.
 bg_inject() {
 	_err=$1 _fl=$2
@@ -31,7 +31,7 @@ bg_inject() {
 	# shellcheck disable=SC2086
 	$SGM $_fl 2>"$_err" &
 	_pid=$!
-	sleep 1
+	wait_progress $_pid &&
 	kill -STOP $_pid 2>/dev/null || { wait $_pid; show "$_err"; fail "copy ended before the injection"; }
 	"$@"
 	kill -CONT $_pid

@@ -143,3 +143,23 @@ smmap_check() {
 	fi
 	note "$2: $_l"
 }
+
+# wait_progress PID [DEV] [BLOCK]: wait until the copy PID has written
+# BLOCK (default 160: ten batches of 16) of DEV (default SD_OUT), read
+# with O_DIRECT, so that an injection lands mid-copy whatever the host's
+# load.  The output must have been zeroed and the input be random.
+wait_progress() {
+	_n=0
+	while :; do
+		kill -0 "$1" 2>/dev/null || return 1
+		dd if="${2:-$SD_OUT}" bs="$SECTOR" skip="${3:-160}" count=1 \
+			iflag=direct status=none 2>/dev/null >/tmp/.rel_p
+		dd if=/dev/zero bs="$SECTOR" count=1 status=none |
+			cmp -s - /tmp/.rel_p || break
+		_n=$((_n + 1))
+		[ $_n -lt 300 ] || return 1
+		sleep 0.1
+	done
+	rm -f /tmp/.rel_p
+	return 0
+}

@@ -101,8 +101,7 @@ for fl in $FLAGS; do
 	echo 1 >$SDP/delay
 	$SGM if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 count=$n $fl 2>err &
 	pid=$!
-	sleep 1
-	kill -0 $pid 2>/dev/null || fail "copy ended too early"
+	wait_progress $pid || fail "copy ended too early"
 	refused "sgm_dd $fl is copying"
 	wait $pid
 	rc=$?
