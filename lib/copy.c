@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <scsi/sg_lib.h>
 #include <scsi/sg_cmds_basic.h>
@@ -43,6 +42,7 @@ int64_t sgm_derive_count(const int64_t *caps, const int64_t *offs, int n)
 	return least;
 }
 
+/* Whether e is an sg device (read and written with SCSI commands). */
 static bool is_sg(const struct sge_end *e)
 {
 	return e->type == SGE_SG;
@@ -145,12 +145,6 @@ static void setup_dev(struct sgm_copy *c, struct sgx_dev *d,
 	d->verbose = c->op->verbose;
 }
 
-/* Page size rounding, for the mapped batch buffer. */
-static size_t page_size(void)
-{
-	return (size_t)sysconf(_SC_PAGESIZE);
-}
-
 /*
  * Size the reserve of one sg end to bs*bpt.  The driver clamps the size
  * to the queue's max transfer without an error: lower bpt to what it gave
@@ -166,7 +160,8 @@ static int size_reserve(struct sgm_copy *c, const struct sge_end *e)
 			strerror(-res));
 		return sg_convert_errno(-res);
 	}
-	fit = sgr_fit_bpt(got / page_size() * page_size(), c->bs, c->bpt);
+	fit = sgr_fit_bpt(got / sgr_page_size() * sgr_page_size(), c->bs,
+			  c->bpt);
 	if (fit == c->bpt)
 		return 0;
 	if (fit == 0) {
@@ -202,19 +197,18 @@ static int size_reserves(struct sgm_copy *c)
  */
 static int map_buffer(struct sgm_copy *c)
 {
-	size_t psz = page_size();
 	const struct sge_end *owner = NULL;
 	void *p;
 	int res;
 
-	c->buf_len = ((size_t)c->bs * c->bpt + psz - 1) / psz * psz;
+	c->buf_len = sgr_page_round((size_t)c->bs * c->bpt);
 	if (is_sg(&c->in) && !c->op->iflag.smmap)
 		owner = &c->in;
 	else if (is_sg(&c->out[0].end))
 		owner = &c->out[0].end;
 	c->buf_fd = owner ? owner->fd : -1;
 	if (!owner) {
-		res = posix_memalign(&p, psz, c->buf_len);
+		res = posix_memalign(&p, sgr_page_size(), c->buf_len);
 		if (res) {
 			pr2serr("no memory for a %zu byte buffer\n", c->buf_len);
 			return sg_convert_errno(res);
@@ -537,11 +531,13 @@ static int sync_out(const struct sgm_dest *d, int verbose)
 	char b[80];
 
 	if (d->end.type != SGE_SG) {
-		if ((d->end.type == SGE_REG || d->end.type == SGE_BLOCK) &&
-		    fsync(d->end.fd) < 0) {
+		if (d->end.type != SGE_REG && d->end.type != SGE_BLOCK)
+			return 0;
+		res = sio_fsync(d->end.fd);
+		if (res < 0) {
 			pr2serr("%s=%s: fsync: %s\n", d->end.role, d->end.name,
-				strerror(errno));
-			return sg_convert_errno(errno);
+				strerror(-res));
+			return sg_convert_errno(-res);
 		}
 		return 0;
 	}

@@ -22,6 +22,7 @@
 
 #include "endpoint.h"
 #include "sg_reserve.h"
+#include "sg_xfer.h"
 #include "sysio.h"
 
 #define DEV_NULL_MINOR 3	/* /dev/null is char 1:3 */
@@ -49,22 +50,24 @@ const char *sge_type_str(enum sge_type type)
 static int classify(struct sge_end *e, const char *name)
 {
 	struct stat st;
+	int res;
 
-	if (!name || !strcmp(name, "-")) {
+	if (sgm_is_stdio(name)) {
 		e->type = SGE_STDIO;
 		return 0;
 	}
-	if (!strcmp(name, ".")) {
+	if (sgm_is_dot(name)) {
 		e->type = SGE_NULL;
 		return 0;
 	}
-	if (stat(name, &st) < 0) {
-		if (e->is_out && errno == ENOENT) {
+	res = sio_stat(name, &st);
+	if (res < 0) {
+		if (e->is_out && res == -ENOENT) {
 			e->type = SGE_REG;
 			return 0;
 		}
 		pr2serr("%s=%s: cannot access: %s\n", e->role, name,
-			strerror(errno));
+			strerror(-res));
 		return SG_LIB_FILE_ERROR;
 	}
 	if (S_ISCHR(st.st_mode)) {
@@ -165,7 +168,6 @@ int sge_open(struct sge_end *e, const char *role, const char *name,
 static int read_capacity(struct sge_end *e, int verbose)
 {
 	uint8_t r[32];
-	char b[80];
 	int res, tries = 0, v = verbose > 1 ? verbose - 1 : 0;
 	bool big = false;
 
@@ -174,13 +176,8 @@ static int read_capacity(struct sge_end *e, int verbose)
 			res = sg_ll_readcap_10(e->fd, false, 0, r, 8, true, v);
 		else
 			res = sg_ll_readcap_16(e->fd, false, 0, r, 32, true, v);
-		if ((res == SG_LIB_CAT_UNIT_ATTENTION ||
-		     res == SG_LIB_CAT_ABORTED_COMMAND) && !tries++) {
-			pr2serr("%s on READ CAPACITY of %s, retrying once\n",
-				sg_get_category_sense_str(res, sizeof(b), b, 0),
-				e->name);
+		if (sgx_retry_once(res, &tries, "READ CAPACITY", e->name))
 			continue;
-		}
 		if (res)
 			return res < 0 ? SG_LIB_CAT_OTHER : res;
 		if (big || sg_get_unaligned_be32(r) != 0xffffffff)
@@ -219,10 +216,11 @@ static int block_capacity(struct sge_end *e)
 static int file_capacity(struct sge_end *e, int bs)
 {
 	struct stat st;
+	int res = sio_fstat(e->fd, &st);
 
-	if (fstat(e->fd, &st) < 0) {
+	if (res < 0) {
 		pr2serr("%s=%s: fstat: %s\n", e->role, e->name,
-			strerror(errno));
+			strerror(-res));
 		return SG_LIB_FILE_ERROR;
 	}
 	e->nblocks = st.st_size / bs + (st.st_size % bs ? 1 : 0);
@@ -315,6 +313,7 @@ int sge_position(struct sge_end *e, int64_t blocks, int bs, int verbose)
 void sge_close(struct sge_end *e)
 {
 	if (e->fd >= 0 && e->type != SGE_STDIO)
-		close(e->fd);
+		(void)sio_close(e->fd);	/* unchecked: a late write error
+					   (NFS) would go unreported */
 	e->fd = -1;
 }

@@ -47,6 +47,7 @@ static const struct suffix suffixes[] = {
 	{ "w",   2 },
 };
 
+/* The value of the hexadecimal (or decimal) digit c. */
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')

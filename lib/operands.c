@@ -133,18 +133,27 @@ static int num_bool(const char *name, const char *val, bool *out)
 	return ret;
 }
 
+/*
+ * The operand handlers (struct operand.store): each stores VAL, the value
+ * of operand NAME, in the parse state.  Each returns 0, or an exit status
+ * (SG_LIB_SYNTAX_ERROR) after one line on stderr.
+ *
+ * bpt=: 1 to SGM_MAX_BS blocks per transfer.
+ */
 static int st_bpt(struct pstate *ps, const char *name, const char *val)
 {
 	ps->op->bpt_given = true;
 	return num_int(name, val, 1, SGM_MAX_BS, &ps->op->bpt);
 }
 
+/* bs=: 1 to SGM_MAX_BS bytes. */
 static int st_bs(struct pstate *ps, const char *name, const char *val)
 {
 	ps->op->bs_given = true;
 	return num_int(name, val, 1, SGM_MAX_BS, &ps->op->bs);
 }
 
+/* cdbsz=: 6, 10, 12 or 16, for READ and WRITE alike. */
 static int st_cdbsz(struct pstate *ps, const char *name, const char *val)
 {
 	int v = 0;
@@ -161,6 +170,7 @@ static int st_cdbsz(struct pstate *ps, const char *name, const char *val)
 	return 0;
 }
 
+/* count=: -1 (derive it) or 0 and above. */
 static int st_count(struct pstate *ps, const char *name, const char *val)
 {
 	if (strcmp(val, "-1") == 0) {
@@ -175,6 +185,7 @@ static int st_count(struct pstate *ps, const char *name, const char *val)
 	return num_range(name, val, 0, INT64_MAX, &ps->op->count);
 }
 
+/* dio=0|1: 1 is oflag=dio. */
 static int st_dio(struct pstate *ps, const char *name, const char *val)
 {
 	bool on = false;
@@ -184,6 +195,7 @@ static int st_dio(struct pstate *ps, const char *name, const char *val)
 	return ret;
 }
 
+/* fua=0..3: bit 0 sets oflag=fua, bit 1 iflag=fua. */
 static int st_fua(struct pstate *ps, const char *name, const char *val)
 {
 	int v = 0;
@@ -194,11 +206,13 @@ static int st_fua(struct pstate *ps, const char *name, const char *val)
 	return ret;
 }
 
+/* ibs=: kept for validate_sizes(), which wants it equal to bs. */
 static int st_ibs(struct pstate *ps, const char *name, const char *val)
 {
 	return num_int(name, val, 1, SGM_MAX_BS, &ps->ibs);
 }
 
+/* obs=: kept for validate_sizes(), which wants it equal to bs. */
 static int st_obs(struct pstate *ps, const char *name, const char *val)
 {
 	return num_int(name, val, 1, SGM_MAX_BS, &ps->obs);
@@ -215,16 +229,19 @@ static int file_name(const char *name, const char *val, const char **out)
 	return 0;
 }
 
+/* if=: a file name. */
 static int st_if(struct pstate *ps, const char *name, const char *val)
 {
 	return file_name(name, val, &ps->op->inf);
 }
 
+/* of=: a file name. */
 static int st_of(struct pstate *ps, const char *name, const char *val)
 {
 	return file_name(name, val, &ps->op->outf);
 }
 
+/* of2=: a file name, never "-" (stdout). */
 static int st_of2(struct pstate *ps, const char *name, const char *val)
 {
 	if (strcmp(val, "-") == 0) {
@@ -286,36 +303,43 @@ static int flag_list(const char *name, const char *val, bool is_in,
 	}
 }
 
+/* iflag=: a flag list (flag_list()). */
 static int st_iflag(struct pstate *ps, const char *name, const char *val)
 {
 	return flag_list(name, val, true, &ps->op->iflag);
 }
 
+/* oflag=: a flag list (flag_list()). */
 static int st_oflag(struct pstate *ps, const char *name, const char *val)
 {
 	return flag_list(name, val, false, &ps->op->oflag);
 }
 
+/* seek=: output blocks to skip, 0 and above. */
 static int st_seek(struct pstate *ps, const char *name, const char *val)
 {
 	return num_range(name, val, 0, INT64_MAX, &ps->op->seek);
 }
 
+/* skip=: input blocks to skip, 0 and above. */
 static int st_skip(struct pstate *ps, const char *name, const char *val)
 {
 	return num_range(name, val, 0, INT64_MAX, &ps->op->skip);
 }
 
+/* sync=0|1. */
 static int st_sync(struct pstate *ps, const char *name, const char *val)
 {
 	return num_bool(name, val, &ps->op->do_sync);
 }
 
+/* time=0|1. */
 static int st_time(struct pstate *ps, const char *name, const char *val)
 {
 	return num_bool(name, val, &ps->op->do_time);
 }
 
+/* verbose=0..99, added to the -v count. */
 static int st_verbose(struct pstate *ps, const char *name, const char *val)
 {
 	int v = 0;
@@ -349,6 +373,7 @@ static const struct operand operands[] = {
 	{ "verbose", st_verbose, OP_VERBOSE, OP_VERBOSE },
 };
 
+/* bsearch() comparison: the name KEY against a table entry. */
 static int operand_cmp(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct operand *)elem)->name);
@@ -571,6 +596,7 @@ static int validate(const struct pstate *ps)
 	return ret;
 }
 
+/* Fill *op with the values of operands not given. */
 static void defaults(struct sgm_opts *op)
 {
 	memset(op, 0, sizeof(*op));

@@ -23,10 +23,14 @@ bool sgr_version_shares(int version)
 	return version >= SG_SMMAP_MIN_VERSION_NUM;
 }
 
-/* len rounded up to a whole number of pages. */
-static size_t page_round(size_t len)
+size_t sgr_page_size(void)
 {
-	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+size_t sgr_page_round(size_t len)
+{
+	size_t psz = sgr_page_size();
 
 	return (len + psz - 1) / psz * psz;
 }
@@ -38,7 +42,7 @@ int sgr_size(int fd, size_t want, size_t *got)
 
 	if (res < 0)
 		return res;
-	want = page_round(want);
+	want = sgr_page_round(want);
 	if (want > (size_t)INT32_MAX)
 		return -EOVERFLOW;
 	if ((size_t)cur < want) {

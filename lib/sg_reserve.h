@@ -20,6 +20,12 @@ int sgr_version(int fd, int *version);
 /* Whether a driver of this version honours SG_FLAG_SHARED_MMAP_IO. */
 bool sgr_version_shares(int version);
 
+/* The page size: a mapping, and so a mapped buffer, is whole pages. */
+size_t sgr_page_size(void);
+
+/* len rounded up to a whole number of pages. */
+size_t sgr_page_round(size_t len);
+
 /*
  * Ask for a reserve buffer of at least want bytes (rounded up to a page)
  * and report in *got what the driver granted: SG_SET_RESERVED_SIZE clamps

@@ -177,6 +177,18 @@ static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
 	return sg_err_category3(h);
 }
 
+bool sgx_retry_once(int cat, int *tries, const char *cmd, const char *name)
+{
+	char b[80];
+
+	if ((cat != SG_LIB_CAT_UNIT_ATTENTION &&
+	     cat != SG_LIB_CAT_ABORTED_COMMAND) || (*tries)++)
+		return false;
+	pr2serr("%s on %s of %s, retrying once\n",
+		sg_get_category_sense_str(cat, sizeof(b), b, 0), cmd, name);
+	return true;
+}
+
 int sgx_rw(const struct sgx_dev *d, bool is_write, uint64_t lba,
 	   uint32_t blocks, void *buf, unsigned int flags,
 	   struct sgx_result *res)
@@ -207,13 +219,10 @@ int sgx_rw(const struct sgx_dev *d, bool is_write, uint64_t lba,
 		}
 		res->info = h.info;
 		res->resid = h.resid;
-		if ((cat != SG_LIB_CAT_UNIT_ATTENTION &&
-		     cat != SG_LIB_CAT_ABORTED_COMMAND) || tries++)
+		if (!sgx_retry_once(cat, &tries, is_write ? "WRITE" : "READ",
+				    d->name))
 			break;
 		res->retried = true;
-		pr2serr("%s on %s of %s, retrying once\n",
-			sg_get_category_sense_str(cat, sizeof(b), b, 0),
-			is_write ? "WRITE" : "READ", d->name);
 	}
 	if (cat == SG_LIB_CAT_RECOVERED) {
 		if (d->verbose)

@@ -64,6 +64,14 @@ struct sgx_result {
 };
 
 /*
+ * The retry rule of the commands sent to sg devices: a unit attention or
+ * an aborted command is retried once.  Returns true, after one line on
+ * stderr ("<category> on CMD of NAME, retrying once"), when cat calls for
+ * that retry and *tries counts none yet; the retry is counted in *tries.
+ */
+bool sgx_retry_once(int cat, int *tries, const char *cmd, const char *name);
+
+/*
  * READ (is_write false) or WRITE blocks blocks at lba on d.  buf becomes
  * dxferp (NULL with SG_FLAG_MMAP_IO), flags goes into sg_io_hdr.flags.
  * Retries EINTR (see sysio.h), EBUSY for a while (the reserve buffer of an

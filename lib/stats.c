@@ -13,18 +13,32 @@
 
 #define REPORT_MAX 1024		/* one report, formatted before writing */
 
-volatile sig_atomic_t sgs_fatal_sig;	/* SIGINT/TERM/QUIT number, or 0 */
+volatile sig_atomic_t sgs_fatal_sig;	/* SIGINT/TERM/QUIT/PIPE, or 0 */
 volatile sig_atomic_t sgs_info_req;	/* SIGUSR1 arrived */
 
+/* SIGINT, SIGTERM, SIGQUIT, SIGPIPE: note which; the loop stops. */
 static void on_fatal(int sig)
 {
 	sgs_fatal_sig = sig;
 }
 
+/* SIGUSR1: ask for a progress report between batches. */
 static void on_info(int sig)
 {
 	(void)sig;
 	sgs_info_req = 1;
+}
+
+/* Set the action of sig to fn (a handler, or SIG_DFL) with sa_flags. */
+static void set_action(int sig, void (*fn)(int), int sa_flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = sa_flags;
+	sigaction(sig, &sa, NULL);
 }
 
 /* Install fn for sig unless sig was ignored when we started. */
@@ -34,11 +48,7 @@ static void install(int sig, void (*fn)(int), int sa_flags)
 
 	if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
 		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = sa_flags;
-	sigaction(sig, &sa, NULL);
+	set_action(sig, fn, sa_flags);
 }
 
 void sgs_install_signals(void)
@@ -55,14 +65,10 @@ void sgs_install_signals(void)
 void sgs_reraise(void)
 {
 	int sig = sgs_fatal_sig;
-	struct sigaction sa;
 
 	if (!sig)
 		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
+	set_action(sig, SIG_DFL, 0);
 	raise(sig);
 }
 

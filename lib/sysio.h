@@ -2,6 +2,8 @@
 /*
  * sysio.h - system calls that retry EINTR, with one return convention:
  * a count or 0 on success, -errno on failure.  errno is never the channel.
+ * (mmap of an sg reserve is sg_reserve.h's sgr_map(), in the same
+ * convention; mmap never fails with EINTR.)
  *
  * A wrapper stops retrying EINTR, and returns -EINTR, once the stop flag
  * given to sio_set_stop_flag() is non-zero: that is how SIGINT/SIGTERM get
@@ -12,6 +14,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Make EINTR final while *flag is non-zero (NULL: always retry). */
@@ -40,5 +43,18 @@ int sio_open(const char *path, int flags, mode_t mode);
 
 /* lseek(fd, off, SEEK_SET): 0 or -errno. */
 int sio_seek(int fd, off_t off);
+
+/* stat(2) and fstat(2) into *st: 0 or -errno. */
+int sio_stat(const char *path, struct stat *st);
+int sio_fstat(int fd, struct stat *st);
+
+/* fsync(2) with EINTR retry: 0 or -errno. */
+int sio_fsync(int fd);
+
+/*
+ * close(2): 0 or -errno.  Never retried: on Linux the descriptor is gone
+ * even when close() reports EINTR, and it may already be reused.
+ */
+int sio_close(int fd);
 
 #endif /* SGSMMAP_SYSIO_H */

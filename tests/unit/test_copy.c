@@ -5,7 +5,8 @@
  * then whole copies between regular files through the real
  * sgm_parse -> sgm_copy_open -> sgm_copy_run -> sgm_copy_close path,
  * with count not a multiple of bpt, skip, seek, of2, a partial last
- * block and a read error.  Every output byte is checked against the stamped input.
+ * block and a read error.  Every output byte is checked against the
+ * stamped input.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 
 static char dir[64];		/* the temporary directory of the copies */
 
+/* sgm_batch_blocks(): bpt, or what remains when that is less. */
 static void batch_blocks(void)
 {
 	static const struct {
@@ -65,6 +67,7 @@ static void batch_loop(int64_t count, int bpt, int64_t skip)
 	       " batches, all full but the last", count, bpt, skip, batches);
 }
 
+/* sgm_derive_count(): the least known capacity less its offset. */
 static void derive_count(void)
 {
 	static const struct {
@@ -90,6 +93,7 @@ static void derive_count(void)
 		       cases[i].exp);
 }
 
+/* sgr_fit_bpt(): bpt after the kernel clamps the reserve. */
 static void fit_bpt(void)
 {
 	tap_ok(sgr_fit_bpt(65536, 512, 128) == 128, "reserve 64 KiB: bpt 128");
@@ -241,6 +245,7 @@ static const struct copy_case copy_cases[] = {
 	  "0+0 records in\n0+0 records out\n" },
 };
 
+/* Every case of copy_cases, then of= beside of2= of case o7. */
 static void copies(void)
 {
 	char err[4096];

@@ -100,40 +100,32 @@ section SYNOPSIS | grep -o '\\fI[a-z0-9]*=' | sed 's/^\\fI//; s/=$//' |
 
 # --- every name of the help is in the page ---------------------------------
 nonempty() { [ -s "$1" ]; }
+each_in() {	# each_in NAMES SET DESCRIPTION: one check a line of NAMES, that
+		# it is a line of SET; '@' in DESCRIPTION stands for the name
+	while read -r w; do
+		grep -qx -- "$w" "$2"
+		ok $? "${3%%@*}$w${3#*@}"
+	done <"$1"
+}
 nonempty "$tmp/h.operands" && [ "$(wc -l <"$tmp/h.operands")" -ge 18 ]
 ok $? "--help lists the operands ($(tr '\n' ' ' <"$tmp/h.operands"))"
 nonempty "$tmp/h.flags"
 ok $? "--help lists the flags ($(tr '\n' ' ' <"$tmp/h.flags"))"
 nonempty "$tmp/h.options"
 ok $? "--help lists the options ($(tr '\n' ' ' <"$tmp/h.options"))"
-while read -r w; do
-	grep -qx -- "$w" "$tmp/m.operands"
-	ok $? "operand $w= of --help is in the page's OPTIONS"
-	grep -qx -- "$w" "$tmp/m.synopsis"
-	ok $? "operand $w= of --help is in the page's SYNOPSIS"
-done <"$tmp/h.operands"
-while read -r w; do
-	grep -qx -- "$w" "$tmp/m.options"
-	ok $? "option $w of --help is in the page's OPTIONS"
-done <"$tmp/h.options"
-while read -r w; do
-	grep -qx -- "$w" "$tmp/m.flags"
-	ok $? "flag $w of --help is in the page's FLAGS"
-done <"$tmp/h.flags"
+each_in "$tmp/h.operands" "$tmp/m.operands" \
+	"operand @= of --help is in the page's OPTIONS"
+each_in "$tmp/h.operands" "$tmp/m.synopsis" \
+	"operand @= of --help is in the page's SYNOPSIS"
+each_in "$tmp/h.options" "$tmp/m.options" \
+	"option @ of --help is in the page's OPTIONS"
+each_in "$tmp/h.flags" "$tmp/m.flags" "flag @ of --help is in the page's FLAGS"
 
 # --- and the reverse --------------------------------------------------------
-while read -r w; do
-	grep -qx -- "$w" "$tmp/h.operands"
-	ok $? "operand $w= of the page is in --help"
-done <"$tmp/m.operands"
-while read -r w; do
-	grep -qx -- "$w" "$tmp/h.options"
-	ok $? "option $w of the page is in --help"
-done <"$tmp/m.options"
-while read -r w; do
-	grep -qx -- "$w" "$tmp/h.flags"
-	ok $? "flag $w of the page is in --help"
-done <"$tmp/m.flags"
+each_in "$tmp/m.operands" "$tmp/h.operands" \
+	"operand @= of the page is in --help"
+each_in "$tmp/m.options" "$tmp/h.options" "option @ of the page is in --help"
+each_in "$tmp/m.flags" "$tmp/h.flags" "flag @ of the page is in --help"
 
 # --- which flags are iflags and oflags: the same on both sides ---------------
 nonempty "$tmp/h.iflag" && same "$tmp/h.iflag" "$tmp/m.iflag"

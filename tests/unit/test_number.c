@@ -98,6 +98,7 @@ static const struct num_case cases[] = {
 	{ "1Kx", SGM_NUM_SYNTAX, 0 },
 };
 
+/* sgm_num() on one case: its status, and the value only on success. */
 static void check_case(const struct num_case *c)
 {
 	int64_t v = UNTOUCHED;

@@ -59,6 +59,7 @@ static bool golden_case(char *line)
 	return true;
 }
 
+/* Every line of the golden file of bad inputs, and at least 40 of them. */
 static void golden_file(void)
 {
 	char line[1024];
@@ -89,6 +90,7 @@ static bool parse_good(const char *line, struct sgm_opts *op)
 	return ret == 0 && err[0] == '\0';
 }
 
+/* Defaults, bpt from bs, ibs/obs, cdbsz. */
 static void defaults(void)
 {
 	struct sgm_opts o;
@@ -126,6 +128,7 @@ static void defaults(void)
 	tap_ok(ok && o.cdbsz_in == 6, "cdbsz=6 without dpo/fua");
 }
 
+/* Numeric operands through the checked parser. */
 static void numbers(void)
 {
 	struct sgm_opts o;
@@ -147,6 +150,7 @@ static void numbers(void)
 	tap_ok(ok && o.bpt == 127, "bs*bpt just under 2 GiB is accepted");
 }
 
+/* iflag=, oflag=, fua=, dio=, sync=, time=, of2=. */
 static void flags(void)
 {
 	struct sgm_opts o;
@@ -186,6 +190,7 @@ static void flags(void)
 	tap_ok(ok && o.oflag.append, "oflag=append without seek");
 }
 
+/* -v/--verbose with verbose=, -d, -p, long forms, clusters. */
 static void options(void)
 {
 	struct sgm_opts o;
@@ -208,46 +213,53 @@ static void options(void)
 	       "short options cluster: -dpv");
 }
 
+/* parse_line() with stdout captured too, into OUT. */
+static int parse_line_out(const char *line, char *out, size_t outsz,
+			  char *err, size_t errsz)
+{
+	struct tap_capture c;
+	struct sgm_opts o;
+	int ret;
+
+	tap_capture_begin(&c, stdout);
+	ret = parse_line(line, &o, err, errsz);
+	tap_capture_end(&c, out, outsz);
+	return ret;
+}
+
 /* --help and --version: status -1, text on stdout, nothing on stderr. */
 static void help_version(void)
 {
 	static const char *const helps[] = { "--help", "-h", "-vh", "-?" };
-	struct tap_capture c;
-	struct sgm_opts o;
 	char out[8192], err[512];
 	size_t i;
 	int ret;
 
 	for (i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
-		tap_capture_begin(&c, stdout);
-		ret = parse_line(helps[i], &o, err, sizeof(err));
-		tap_capture_end(&c, out, sizeof(out));
+		ret = parse_line_out(helps[i], out, sizeof(out), err,
+				     sizeof(err));
 		tap_ok(ret == -1 && err[0] == '\0' &&
 		       strncmp(out, "Usage: sgm_dd ", 14) == 0,
 		       "%s: usage on stdout, status -1 (exit 0)", helps[i]);
 	}
-	tap_capture_begin(&c, stdout);
-	ret = parse_line("if=a of=b --version", &o, err, sizeof(err));
-	tap_capture_end(&c, out, sizeof(out));
+	ret = parse_line_out("if=a of=b --version", out, sizeof(out), err,
+			     sizeof(err));
 	tap_ok(ret == -1 && err[0] == '\0' &&
 	       strncmp(out, "sgm_dd (sg-smmap) ", 18) == 0 &&
 	       strchr(out, '\n') == out + strlen(out) - 1,
 	       "--version: one line on stdout, status -1");
-	tap_capture_begin(&c, stdout);
-	ret = parse_line("-V", &o, err, sizeof(err));
-	tap_capture_end(&c, out, sizeof(out));
+	ret = parse_line_out("-V", out, sizeof(out), err, sizeof(err));
 	tap_ok(ret == -1 && strncmp(out, "sgm_dd ", 7) == 0, "-V");
-	tap_capture_begin(&c, stdout);
-	ret = parse_line("--help if=a if=b", &o, err, sizeof(err));
-	tap_capture_end(&c, out, sizeof(out));
+	ret = parse_line_out("--help if=a if=b", out, sizeof(out), err,
+			     sizeof(err));
 	tap_ok(ret == SG_LIB_CONTRADICT, "an error after --help still wins");
-	tap_capture_begin(&c, stdout);
-	ret = parse_line("--help of=-", &o, err, sizeof(err));
-	tap_capture_end(&c, out, sizeof(out));
+	ret = parse_line_out("--help of=-", out, sizeof(out), err,
+			     sizeof(err));
 	tap_ok(ret == -1 && err[0] == '\0',
 	       "--help skips the cross-operand checks");
 }
 
+/* Empty arguments are skipped. */
 static void empty_args(void)
 {
 	char *argv[] = { (char *)"sgm_dd", (char *)"", (char *)"if=a",

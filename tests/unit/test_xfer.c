@@ -9,6 +9,8 @@
 #include <inttypes.h>
 #include <stdint.h>
 
+#include <scsi/sg_lib.h>
+
 #include "sg_xfer.h"
 #include "tap.h"
 
@@ -77,6 +79,7 @@ static const struct cdb_case cdb_cases[] = {
 	  -ERANGE, { 0 } },
 };
 
+/* sgx_build_rw_cdb() on one case: its return, and the bytes on success. */
 static void check_cdb(const struct cdb_case *c)
 {
 	uint8_t cdb[SGX_MAX_CDBSZ + 4];
@@ -171,6 +174,31 @@ static void fit_then_build(void)
 	       "command");
 }
 
+/* sgx_retry_once(): one retry of a unit attention or aborted command. */
+static void retry_once(void)
+{
+	static const char sg[] = "/dev/sg9";	/* a name for the messages */
+	struct tap_capture c;
+	char err[512];
+	bool r1, r2, r3, r4;
+	int tries = 0, tries2 = 0;
+
+	tap_capture_begin(&c, stderr);
+	r1 = sgx_retry_once(SG_LIB_CAT_UNIT_ATTENTION, &tries, "READ", sg);
+	r2 = sgx_retry_once(SG_LIB_CAT_UNIT_ATTENTION, &tries, "READ", sg);
+	r3 = sgx_retry_once(SG_LIB_CAT_MEDIUM_HARD, &tries2, "WRITE", sg);
+	r4 = sgx_retry_once(SG_LIB_CAT_ABORTED_COMMAND, &tries2, "WRITE", sg);
+	tap_capture_end(&c, err, sizeof(err));
+	tap_ok(r1 && !r2 && tries == 2, "unit attention: retried once only");
+	tap_ok(!r3 && r4 && tries2 == 1,
+	       "medium error: no retry; aborted command: retried");
+	if (!tap_ok(strcmp(err, "Unit attention on READ of /dev/sg9, retrying "
+			   "once\nAborted command on WRITE of /dev/sg9, "
+			   "retrying once\n") == 0,
+		    "one line on stderr per retry"))
+		tap_diag("got \"%s\"", err);
+}
+
 int main(void)
 {
 	size_t i;
@@ -179,5 +207,6 @@ int main(void)
 		check_cdb(&cdb_cases[i]);
 	fit_cdbsz();
 	fit_then_build();
+	retry_once();
 	return tap_done();
 }
