@@ -163,3 +163,8 @@ wait_progress() {
 	rm -f /tmp/.rel_p
 	return 0
 }
+
+# sgn N: N with its sign (+3, -3, +0).
+sgn() {
+	if [ "$1" -ge 0 ]; then echo "+$1"; else echo "$1"; fi
+}

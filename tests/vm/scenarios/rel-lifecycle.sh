@@ -136,7 +136,7 @@ while [ $i -le "$CYCLES" ]; do
 done
 note "$CYCLES cycles in $(($(date +%s) - t0)) s"
 eval "dmf=\$((mf10 - mf$CYCLES)) dsl=\$((sl$CYCLES - sl10)) dsu=\$((su$CYCLES - su10))"
-note "cycle 10 -> $CYCLES: MemFree+pcp -$dmf kB, Slab +$dsl kB, SUnreclaim +$dsu kB (bounds $MEMFREE_BOUND, $SLAB_BOUND)"
+note "cycle 10 -> $CYCLES: MemFree+pcp $(sgn $((-dmf))) kB, Slab $(sgn $dsl) kB, SUnreclaim $(sgn $dsu) kB (bounds -$MEMFREE_BOUND, +$SLAB_BOUND)"
 [ "$dsl" -le $SLAB_BOUND ] || fail "Slab grew by $dsl kB"
 [ "$dsu" -le $SLAB_BOUND ] || fail "SUnreclaim grew by $dsu kB"
 [ "$dmf" -le $MEMFREE_BOUND ] || fail "MemFree fell by $dmf kB"

@@ -48,7 +48,7 @@ note "after soak: free $mf2 kB, Slab $sl2 kB, SUnreclaim $su2 kB"
 dmf=$((mf1 - mf2))
 dsl=$((sl2 - sl1))
 dsu=$((su2 - su1))
-note "RESULT soak $ITER iterations: free (MemFree+pcp) -$dmf kB, Slab +$dsl kB, SUnreclaim +$dsu kB (bounds $MEMFREE_BOUND, $SLAB_BOUND)"
+note "RESULT soak $ITER iterations, after warm-up -> after soak: free (MemFree+pcp) $(sgn $((-dmf))) kB, Slab $(sgn $dsl) kB, SUnreclaim $(sgn $dsu) kB (bounds -$MEMFREE_BOUND, +$SLAB_BOUND)"
 ratio=$(sed -n 's/.*last tenth \/ first tenth = \([0-9.]*\)$/\1/p' soak.out)
 [ -n "$ratio" ] || fail "no throughput ratio"
 r=$(echo "$ratio" | awk '{ printf "%d", $1 * 1000 }')
