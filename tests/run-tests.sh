@@ -78,8 +78,7 @@ run_vm() {
 		grep -E '^(PASS|FAIL|SKIP): ' "$out"
 		[ "$rc" -eq 0 ] || grep -q '^FAIL: ' "$out" ||
 			echo "FAIL: $name: run.sh exited $rc (see $out)"
-	done >"$builddir/tests/vm-results.txt"
-	cat "$builddir/tests/vm-results.txt"
+	done | tee "$builddir/tests/vm-results.txt"
 	np=$(grep -c '^PASS: ' "$builddir/tests/vm-results.txt")
 	nf=$(grep -c '^FAIL: ' "$builddir/tests/vm-results.txt")
 	ns=$(grep -c '^SKIP: ' "$builddir/tests/vm-results.txt")
