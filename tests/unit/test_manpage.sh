@@ -38,26 +38,26 @@ same() {	# same FILE1 FILE2: no difference, else print it as diagnostics
 }
 
 # --- the pages are clean ------------------------------------------------
+# lint TOOL DESCRIPTION CMD...: CMD exits 0 and prints nothing on stderr
+# (nor, for groff -z, on stdout); skipped when TOOL is not installed.
+lint() {
+	if ! command -v "$1" >/dev/null; then
+		skip "$2" "no $1"
+		return
+	fi
+	desc=$2
+	shift 2
+	"$@" >"$tmp/lint.out" 2>"$tmp/lint.err"
+	st=$?
+	[ $st -eq 0 ] && [ ! -s "$tmp/lint.err" ]
+	ok $? "$desc"
+	sed 's/^/# /' "$tmp/lint.err"
+}
 for p in "$page" "$srcdir/doc/sg_smmap.4"; do
 	name=doc/${p##*/}
-	if command -v groff >/dev/null; then
-		groff -ww -z -man "$p" >"$tmp/groff" 2>&1
-		st=$?
-		[ $st -eq 0 ] && [ ! -s "$tmp/groff" ]
-		ok $? "groff -ww -z -man $name is silent"
-		sed 's/^/# /' "$tmp/groff"
-	else
-		skip "groff -ww -z -man $name is silent" "no groff"
-	fi
-	if command -v man >/dev/null; then
-		MANWIDTH=80 man --warnings -l "$p" >/dev/null 2>"$tmp/man"
-		st=$?
-		[ $st -eq 0 ] && [ ! -s "$tmp/man" ]
-		ok $? "man --warnings -l $name is silent"
-		sed 's/^/# /' "$tmp/man"
-	else
-		skip "man --warnings -l $name is silent" "no man"
-	fi
+	lint groff "groff -ww -z -man $name is silent" groff -ww -z -man "$p"
+	lint man "man --warnings -l $name is silent" \
+		env MANWIDTH=80 man --warnings -l "$p"
 done
 
 # --- --help: stdout, exit 0 -----------------------------------------------

@@ -96,3 +96,16 @@ same_data() {
 expect_same() {
 	same_data "$@" || fail "data differ: $*"
 }
+
+# expect_sg_idle WHAT: sg's module refcount returns to 0 (every Sg_fd and
+# Sg_device freed; sg frees them from a workqueue, so allow 5 s), else fail
+# the scenario naming WHAT.
+expect_sg_idle() {
+	_n=0
+	while [ "$(cat /sys/module/sg/refcnt)" != 0 ] && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	_refs=$(cat /sys/module/sg/refcnt)
+	[ "$_refs" = 0 ] || fail "sg module refcount $_refs after $1"
+}

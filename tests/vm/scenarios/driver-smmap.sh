@@ -44,14 +44,7 @@ slab0=$(meminfo Slab)
 sg_smmap_test $mode --iterations "${SMMAP_ITERATIONS:-10000}" "$SG_IN" "$SG_OUT" ||
 	fail "sg_smmap_test $mode"
 
-# sg frees an Sg_fd from a workqueue, so the refcount may lag a little.
-n=0
-while [ "$(cat /sys/module/sg/refcnt)" != 0 ] && [ $n -lt 50 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
-refs=$(cat /sys/module/sg/refcnt)
-[ "$refs" = 0 ] || fail "sg module refcount $refs after the test: an sg fd leaked"
+expect_sg_idle "the test: an sg fd leaked"
 note "sg refcount 0: every Sg_fd freed"
 
 sleep 1

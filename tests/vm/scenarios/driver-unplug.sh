@@ -14,11 +14,5 @@ esac
 sg_smmap_test $mode --unplug "$3" "$2" || fail "sg_smmap_test $mode --unplug $3 $2"
 [ ! -e "/sys/class/scsi_generic/${3##*/}" ] || fail "$3 still present"
 
-n=0
-while [ "$(cat /sys/module/sg/refcnt)" != 0 ] && [ $n -lt 50 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
-refs=$(cat /sys/module/sg/refcnt)
-[ "$refs" = 0 ] || fail "sg module refcount $refs after the unplug test"
+expect_sg_idle "the unplug test"
 note "sg refcount 0: the deleted disk's Sg_fd and Sg_device freed"
