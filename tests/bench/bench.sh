@@ -7,6 +7,8 @@
 #
 #   tests/bench/bench.sh [options]
 #   tests/bench/bench.sh --from-log CONSOLE.LOG [options]   # re-analyse
+#     (CONSOLE.LOG: a console log or its @@BENCH lines; give --clock wall
+#     for a wall-clock log, as the log does not say)
 #
 # Options (defaults in brackets):
 #   --clock icount|wall  icount: guest clock from qemu's instruction count,
