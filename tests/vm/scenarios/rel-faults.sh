@@ -23,8 +23,9 @@ expect_rc() {
 }
 
 # bg_inject ERR FLAGS -- CMD...: run sgm_dd in the background, stop it
-# once it has copied ten batches, run CMD (the injection) while it is stopped, let it go
-# on; sets RC.  The copy is slowed by the caller's delay setting.
+# once it has copied ten batches, run CMD (the injection) while it is
+# stopped, let it go on; sets RC.  The caller's delay setting slows the
+# copy.
 bg_inject() {
 	_err=$1 _fl=$2
 	shift 3
