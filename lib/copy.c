@@ -361,7 +361,11 @@ int sgm_copy_open(struct sgm_copy *c, const struct sgm_opts *op)
 	return 0;
 }
 
-/* Count a shared mmap request and whether the driver shared. */
+/*
+ * Count a shared mmap request and whether the driver shared.  Called for
+ * failed commands too: a request that was asked for counts as requested
+ * whatever its outcome (r is zeroed when the command never ran).
+ */
 static void count_smmap(struct sgm_copy *c, unsigned int flags,
 			const struct sgx_result *r)
 {
@@ -394,9 +398,9 @@ static int read_batch(struct sgm_copy *c, uint32_t blocks, size_t *nbytes)
 	}
 	res = sgx_rw(&c->in_dev, false, c->in_lba, blocks, c->in_dxferp,
 		     c->in_flags, &r);
+	count_smmap(c, c->in_flags, &r);
 	if (res)
 		return res;
-	count_smmap(c, c->in_flags, &r);
 	*nbytes = want;
 	if (r.resid > 0) {
 		c->st.sum_resid += r.resid;
@@ -437,9 +441,9 @@ static int write_sg(struct sgm_copy *c, struct sgm_dest *d, uint32_t blocks)
 		res = sgx_rw(&d->dev, true, d->lba, blocks, d->dxferp,
 			     d->flags, &r);
 	}
+	count_smmap(c, d->flags, &r);
 	if (res)
 		return res;
-	count_smmap(c, d->flags, &r);
 	if (d->want_dio && (d->dio_failed ||
 	    (r.info & SG_INFO_DIRECT_IO_MASK) != SG_INFO_DIRECT_IO))
 		c->st.dio_not_done++;

@@ -33,6 +33,14 @@ done | grep -v pclmul | awk '!seen[$0]++' | while read -r ko; do
 	echo "$base" >>"$stage/rig/modules"
 done
 
+# Modules a scenario may load itself (not by init): null_blk gives a block
+# device of another logical block size than the scsi_debug disks.
+mkdir -p "$stage/lib/modules/extra"
+for m in configfs null_blk; do
+	ko=$(modinfo -k "$rel" -F filename "$m" 2>/dev/null) &&
+		[ -f "$ko" ] && cp "$ko" "$stage/lib/modules/extra/"
+done
+
 # copy_bin SRC DESTDIR: an ELF executable and every shared object it needs.
 copy_bin() {
 	cp "$1" "$2/"
