@@ -329,14 +329,15 @@ END {
 		t3s = t3s sprintf("  bpt=%d (%d KiB): smmap %s %.6f s / floor %.6f s = %.3f (%s)\n", b, b * BS / 1024, how, s, floorv[b], r, ok ? "ok" : "MISSED")
 	}
 	printf "3. smmap <= 1.10 x (READ-only + WRITE-only floor) at >= 64 KiB: %s\n%s", (t3s == "") ? "no data" : all3 ? "MET" : "NOT MET", t3s > TGT
-	all4 = 1; t4s = ""
+	all4 = 1; all4c = 1; t4s = ""
 	for (bi = 1; bi <= nb; bi++) {
 		b = bl[bi]
 		if (!(("sgm", b) in sysm) || sysm["sgm", b] <= 0) continue
 		r = sysm["smmap", b] / sysm["sgm", b]; ok = (r <= 0.85); if (!ok) all4 = 0
-		t4s = t4s sprintf("  bpt=%d: sys smmap %.4f s / mmap+indirect %.4f s = %.3f (%s; user+sys %.3f)\n", b, sysm["smmap", b], sysm["sgm", b], r, ok ? "ok" : "MISSED", cpum["smmap", b] / cpum["sgm", b])
+		rc = cpum["smmap", b] / cpum["sgm", b]; okc = (rc <= 0.85); if (!okc) all4c = 0
+		t4s = t4s sprintf("  bpt=%d: sys smmap %.4f s / mmap+indirect %.4f s = %.3f (%s); user+sys %.3f (%s)\n", b, sysm["smmap", b], sysm["sgm", b], r, ok ? "ok" : "MISSED", rc, okc ? "ok" : "MISSED")
 	}
-	printf "4. smmap sys CPU <= 0.85 x mmap+indirect: %s\n%s", (t4s == "") ? "no data" : all4 ? "MET" : "NOT MET", t4s > TGT
+	printf "4. smmap sys CPU <= 0.85 x mmap+indirect: %s on tick-sampled sys, %s on exact user+sys\n%s", (t4s == "") ? "no data" : all4 ? "MET" : "NOT MET", (t4s == "") ? "no data" : all4c ? "MET" : "NOT MET", t4s > TGT
 }' "$out/raw.txt" >>"$out/report.txt"
 [ -f "$out/targets.txt" ] && cat "$out/targets.txt" >>"$out/report.txt"
 tr -d '\r' <"$from_log" | sed -n 's/^@@BENCH\(VERIFY\|SKIP\) /# \1 /p' | sort -u >>"$out/report.txt"
