@@ -143,6 +143,7 @@ static void setup_dev(struct sgm_copy *c, struct sgx_dev *d,
 	d->fua = fl->fua;
 	d->bs = c->bs;
 	d->verbose = c->op->verbose;
+	d->timeout_ms = (unsigned int)c->op->cmd_timeout * 1000;
 }
 
 /*

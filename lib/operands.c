@@ -333,10 +333,25 @@ static int st_sync(struct pstate *ps, const char *name, const char *val)
 	return num_bool(name, val, &ps->op->do_sync);
 }
 
-/* time=0|1. */
+/*
+ * time=0|1[,TO], as sg_dd: TO is the timeout of each READ and WRITE in
+ * seconds (default 60).
+ */
 static int st_time(struct pstate *ps, const char *name, const char *val)
 {
-	return num_bool(name, val, &ps->op->do_time);
+	const char *comma = strchr(val, ',');
+	char to_name[16];
+
+	if (!comma)
+		return num_bool(name, val, &ps->op->do_time);
+	if (comma - val != 1 || (val[0] != '0' && val[0] != '1')) {
+		pr2serr(PFX "%s=%s: must be 0 or 1, then ,TO\n", name, val);
+		return SG_LIB_SYNTAX_ERROR;
+	}
+	ps->op->do_time = val[0] == '1';
+	snprintf(to_name, sizeof(to_name), "%s=%c,TO", name, val[0]);
+	return num_int(to_name, comma + 1, 1, SGM_MAX_TIMEOUT,
+		       &ps->op->cmd_timeout);
 }
 
 /* verbose=0..99, added to the -v count. */
@@ -678,9 +693,8 @@ void sgm_usage(FILE *fp)
 	      "              [skip=SKIP] [--help] [--version]\n\n"
 	      "              [bpt=BPT] [cdbsz=6|10|12|16] [dio=0|1] "
 	      "[fua=0|1|2|3]\n"
-	      "              [sync=0|1] [time=0|1] [verbose=VERB] "
-	      "[--dry-run]\n"
-	      "              [--progress] [--verbose]\n"
+	      "              [sync=0|1] [time=0|1[,TO]] [verbose=VERB]\n"
+	      "              [--dry-run] [--progress] [--verbose]\n"
 	      "  where:\n"
 	      "    bpt      blocks per transfer (default: 128, or 32 when "
 	      "BS >= 2048)\n"
@@ -716,7 +730,9 @@ void sgm_usage(FILE *fp)
 	      "             on sg, fsync on a file or block device "
 	      "(default: 0)\n"
 	      "    time     1: report elapsed time and throughput (default: "
-	      "0)\n"
+	      "0);\n"
+	      "             ,TO: timeout of each READ and WRITE in seconds "
+	      "(default: 60)\n"
 	      "    verbose  0: quiet (default), 1: more, 2 and up: "
 	      "debugging output\n"
 	      "    --dry-run|-d     check and open everything, copy "

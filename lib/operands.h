@@ -21,6 +21,7 @@
 #define SGM_DEF_CDBSZ 10	/* cdbsz= when not given; the copier raises
 				   it as LBAs and bpt need: sgx_fit_cdbsz() */
 #define SGM_MAX_BS (1 << 24)	/* largest bs=, ibs=, obs= and bpt= */
+#define SGM_MAX_TIMEOUT 2147483	/* largest time=X,TO: seconds that fit in ms */
 
 /* Per-end flags from iflag= / oflag= (and dio=, fua=). */
 struct sgm_flags {
@@ -54,6 +55,7 @@ struct sgm_opts {
 	bool do_sync;		/* sync=1: flush the outputs (SYNCHRONIZE
 				   CACHE on sg, fsync on file or block) */
 	bool do_time;		/* time=1: print elapsed time and throughput */
+	int cmd_timeout;	/* time=X,TO: seconds per READ/WRITE; 0: 60 */
 	int verbose;		/* verbose= plus -v occurrences */
 	bool dry_run;		/* --dry-run: open and size, copy nothing */
 	bool progress;		/* --progress: periodic progress on stderr */

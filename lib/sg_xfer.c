@@ -16,7 +16,6 @@
 #include "sg_xfer.h"
 #include "sysio.h"
 
-#define SGX_TIMEOUT_MS 60000	/* per command, as sg3_utils' dd tools */
 #define SGX_SENSE_LEN 64	/* room for descriptor sense */
 #define SGX_BUSY_TRIES 500	/* EBUSY retries, SGX_BUSY_NS apart */
 #define SGX_BUSY_NS 10000000L	/* 10 ms: 5 s in all */
@@ -168,7 +167,7 @@ static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
 	h->dxferp = buf;
 	h->mx_sb_len = SGX_SENSE_LEN;
 	h->sbp = sense;
-	h->timeout = SGX_TIMEOUT_MS;
+	h->timeout = d->timeout_ms ? d->timeout_ms : SGX_TIMEOUT_MS;
 	h->flags = flags;
 	h->pack_id = (int)++pack_id;
 	err = sg_io_busy(d->fd, h);

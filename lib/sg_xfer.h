@@ -43,6 +43,8 @@ int sgx_build_rw_cdb(uint8_t *cdb, int cdbsz, bool is_write, uint64_t lba,
 int sgx_fit_cdbsz(int cdbsz, uint64_t end_lba, uint32_t bpt, bool dpo_fua);
 
 /* How one sg end issues its READs or WRITEs. */
+#define SGX_TIMEOUT_MS 60000	/* per command, as sg3_utils' dd tools */
+
 struct sgx_dev {
 	int fd;			/* open sg device */
 	const char *name;	/* its path, for messages */
@@ -51,6 +53,7 @@ struct sgx_dev {
 	bool fua;		/* FUA bit in each CDB */
 	int bs;			/* logical block size in bytes */
 	int verbose;		/* >2: print each CDB; >1: raw sense too */
+	unsigned int timeout_ms;	/* per command; 0: SGX_TIMEOUT_MS */
 };
 
 /* What one command (after any retry) came back with. */

@@ -183,7 +183,12 @@ static void flags(void)
 	ok = parse_good("if=a of=b dio=1", &o);
 	tap_ok(ok && o.oflag.dio && !o.iflag.dio, "dio=1 is oflag=dio");
 	ok = parse_good("if=a of=b sync=1 time=1", &o);
-	tap_ok(ok && o.do_sync && o.do_time, "sync=1 time=1");
+	tap_ok(ok && o.do_sync && o.do_time && o.cmd_timeout == 0,
+	       "sync=1 time=1: default command timeout");
+	ok = parse_good("if=a of=b time=0,5", &o);
+	tap_ok(ok && !o.do_time && o.cmd_timeout == 5, "time=0,5: 5 s per command");
+	ok = parse_good("if=a of=b time=1,2147483", &o);
+	tap_ok(ok && o.do_time && o.cmd_timeout == 2147483, "time=1,2147483");
 	ok = parse_good("if=a of=b of2=c seek=3", &o);
 	tap_ok(ok && strcmp(o.out2f, "c") == 0 && o.seek == 3, "of2=");
 	ok = parse_good("if=a of=b oflag=append", &o);

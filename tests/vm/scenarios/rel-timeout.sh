@@ -1,7 +1,7 @@
 # Fault injection (issue 6, part 1): a command timeout.  scsi_debug drops
 # every 40th READ/WRITE (opts=0x80, every_nth=40), so one command of each
-# copy never completes; sg's 60 s timeout (the tool's SG_IO timeout) and
-# the SCSI error handler end it with DID_TIME_OUT.  sgm_dd must exit with
+# copy never completes; the tool's SG_IO timeout (time=0,15: 15 s instead
+# of the default 60 s) and the SCSI error handler end it with DID_TIME_OUT.  sgm_dd must exit with
 # 33 (SG_LIB_CAT_TIMEOUT) and claim only what reached the output.  The
 # copies without smmap, with oflag=smmap and with iflag=smmap run at once,
 # one per pair of disks (as many pairs as there are), so the boot waits
@@ -44,7 +44,7 @@ EOF
 	fl=${fl#kill+}
 	# shellcheck disable=SC2086
 	sgm_dd if="$sgi" of="$sgo" bs="$SECTOR" bpt=$BPT count="$N" verbose=1 \
-		$fl 2>"err$k" &
+		time=0,15 $fl 2>"err$k" &
 	echo $! >"pid$k"
 done
 sleep 5
