@@ -70,6 +70,7 @@ run_vm() {
 		fi
 		out=$builddir/tests/vm-$name.out
 		echo "VM group $name: $rest"
+		t0=$(date +%s)
 		# shellcheck disable=SC2086
 		eval "$srcdir/tests/vm/run.sh --builddir \"$builddir\" --name $name $rest" \
 			>"$out" 2>&1
@@ -78,6 +79,7 @@ run_vm() {
 		grep -E '^(PASS|FAIL|SKIP): ' "$out"
 		[ "$rc" -eq 0 ] || grep -q '^FAIL: ' "$out" ||
 			echo "FAIL: $name: run.sh exited $rc (see $out)"
+		echo "# VM group $name took $(($(date +%s) - t0)) s"
 	done | tee "$builddir/tests/vm-results.txt"
 	np=$(grep -c '^PASS: ' "$builddir/tests/vm-results.txt")
 	nf=$(grep -c '^FAIL: ' "$builddir/tests/vm-results.txt")
