@@ -109,3 +109,17 @@ expect_sg_idle() {
 	_refs=$(cat /sys/module/sg/refcnt)
 	[ "$_refs" = 0 ] || fail "sg module refcount $_refs after $1"
 }
+
+# wait_disks N [SECONDS]: wait until N sg nodes have their block node
+# (after insmod sg, a rescan or a boot; sd naming is asynchronous), then
+# refresh SG_DEVS and friends.  Returns 1 after SECONDS (default 10).
+wait_disks() {
+	_n=0
+	while [ "$(ls -d /sys/class/scsi_generic/sg*/device/block/* 2>/dev/null |
+		wc -l)" -lt "$1" ]; do
+		_n=$((_n + 1))
+		[ $_n -lt $((${2:-10} * 10)) ] || return 1
+		sleep 0.1
+	done
+	_rig_devices
+}

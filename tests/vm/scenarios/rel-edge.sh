@@ -183,13 +183,7 @@ vanish() {
 	note "$_name: exit $RC, $(records_out err) records out"
 	# the disk comes back first, so that a failure leaves the rig whole
 	echo "- - -" >/sys/class/scsi_host/host$h/scan
-	_n=0
-	while [ "$(ls -d /sys/class/scsi_generic/sg*/device/block/* 2>/dev/null | wc -l)" -lt "$ndisk" ]; do
-		_n=$((_n + 1))
-		[ $_n -lt 100 ] || fail "disk did not come back"
-		sleep 0.1
-	done
-	_rig_devices
+	wait_disks "$ndisk" || fail "disk did not come back"
 	ua_clear
 	# a missing message is noted and the other cases still run
 	[ "$RC" != 0 ] || { show err; fail "$_name: exit 0"; }

@@ -19,13 +19,7 @@ NDISK=$(ls -d /sys/class/scsi_disk/* | wc -l)
 
 load() {
 	insmod $SGKO || fail "insmod sg"
-	_n=0
-	while [ "$(ls /sys/class/scsi_generic 2>/dev/null | wc -l)" -lt "$NDISK" ]; do
-		_n=$((_n + 1))
-		[ $_n -lt 50 ] || fail "no sg nodes after insmod"
-		sleep 0.1
-	done
-	_rig_devices
+	wait_disks "$NDISK" 5 || fail "no sg nodes after insmod"
 }
 
 unload() {

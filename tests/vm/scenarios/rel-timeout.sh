@@ -103,13 +103,7 @@ if [ -n "$killed" ]; then
 	done
 	note "rmmod sg succeeded $(($(date +%s) - t0)) s after the start"
 	insmod /lib/modules/sg.ko || fail "insmod sg"
-	n=0
-	while [ "$(ls /sys/class/scsi_generic | wc -l)" -lt "$ndisk" ]; do
-		n=$((n + 1))
-		[ $n -lt 50 ] || fail "sg nodes did not come back"
-		sleep 0.1
-	done
-	_rig_devices
+	wait_disks "$ndisk" 5 || fail "sg nodes did not come back"
 fi
 ua_clear
 for p in $pairs; do
