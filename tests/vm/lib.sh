@@ -123,3 +123,15 @@ wait_disks() {
 	done
 	_rig_devices
 }
+
+# unload_sg SECONDS: rmmod sg, retried every 0.1 s while a released fd or
+# an ending request still holds it.  Returns 1 if it still refuses after
+# SECONDS.
+unload_sg() {
+	_n=0
+	until rmmod sg 2>/dev/null; do
+		_n=$((_n + 1))
+		[ $_n -lt $(($1 * 10)) ] || return 1
+		sleep 0.1
+	done
+}

@@ -23,12 +23,7 @@ load() {
 }
 
 unload() {
-	_n=0
-	until rmmod sg 2>/dev/null; do
-		_n=$((_n + 1))
-		[ $_n -lt 20 ] || fail "rmmod sg refused after $1"
-		sleep 0.1
-	done
+	unload_sg 2 || fail "rmmod sg refused after $1"
 }
 
 refused() {

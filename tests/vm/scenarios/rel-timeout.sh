@@ -95,12 +95,8 @@ if [ -n "$killed" ]; then
 		sleep 0.2
 	done
 	note "sg refcnt back to $base $(($(date +%s) - t0)) s after the start"
-	n=0
-	until rmmod sg 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -lt 150 ] || fail "rmmod sg refused 30 s after the last timeout (refcnt $(cat /sys/module/sg/refcnt))"
-		sleep 0.2
-	done
+	unload_sg 30 ||
+		fail "rmmod sg refused 30 s after the last timeout (refcnt $(cat /sys/module/sg/refcnt))"
 	note "rmmod sg succeeded $(($(date +%s) - t0)) s after the start"
 	insmod /lib/modules/sg.ko || fail "insmod sg"
 	wait_disks "$ndisk" 5 || fail "sg nodes did not come back"
