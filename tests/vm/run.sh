@@ -6,10 +6,18 @@
 #   PASS: GROUP/NAME   FAIL: GROUP/NAME (why)   SKIP: GROUP/NAME
 # plus GROUP/boot (the guest came up and finished) and GROUP/dmesg (no BUG,
 # WARNING, Oops, general protection or call trace).  Exit 0 when all passed.
+#
+# Hang detection: a watchdog kills the guest when its console has printed
+# nothing for --stall seconds, or when it has run for --timeout seconds in
+# all.  The guest's init prints "@@RIG ALIVE" every 30 s, so a scenario that
+# is silent but alive (a command timeout, a long copy) is not killed by the
+# stall limit; a guest whose kernel or init hangs is.  A hung scenario under
+# a live init is caught by the total limit.
 usage() {
 	cat <<'USAGE'
 Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
-              [--sdebug 'k=v ...'] [--sg stock|patched] [--timeout SEC]
+              [--sdebug 'k=v ...'] [--sg stock|patched] [--stall SEC]
+              [--timeout SEC]
               [--mem MB] [--smp N] [--icount] [--log FILE] [--name GROUP]
               [--builddir DIR] [--expect-timeout] SCENARIO...
   --hosts N        scsi_debug hosts, one disk each (default 2)
@@ -18,7 +26,11 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
   --append ARGS    extra guest kernel arguments
   --sdebug OPTS    extra scsi_debug module parameters
   --sg KIND        stock: Debian's sg.ko; patched: the project's (default)
-  --timeout SEC    kill the guest after SEC seconds; the run fails (600)
+  --stall SEC      kill the guest when its console (scenario output or the
+                   init's heartbeat, "@@RIG ALIVE" every 30 s) has been
+                   silent for SEC seconds; the run fails (300)
+  --timeout SEC    kill the guest after SEC seconds in all, silent or not;
+                   the run fails (3000)
   --mem MB         guest memory (default 1024)
   --smp N          guest CPUs (default 2)
   --icount         guest clock from qemu's instruction count (-icount
@@ -26,14 +38,19 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
   --log FILE       keep the guest's console output in FILE
   --name GROUP     prefix of the result lines (default vm)
   --builddir DIR   where src/ and tests/vm/guest/ programs were built
-  --expect-timeout the rig's self-test: pass only if the guest is killed
+  --expect-timeout the rig's self-test: pass only if the watchdog killed
+                   the guest at the stall limit.  rig-hang stops the
+                   heartbeat, then sleeps: its console goes silent, as a
+                   hung guest's does.  Give a --stall above the heartbeat's
+                   30 s, so that a heartbeat left running would be caught
+                   (killed at --timeout instead: FAIL).
 USAGE
 }
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 builddir=$srcdir
-hosts=2 size=16 sector=512 append="" sdebug="" sg=patched timeout=600
+hosts=2 size=16 sector=512 append="" sdebug="" sg=patched stall=300 timeout=3000
 mem=1024 name=vm expect_timeout=0 smp=2 icount="" keep_log=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -43,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift ;;
 	--sdebug) sdebug=$2; shift ;;
 	--sg) sg=$2; shift ;;
+	--stall) stall=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--smp) smp=$2; shift ;;
@@ -58,6 +76,9 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ $# -gt 0 ] || { echo "run.sh: no scenario named" >&2; exit 1; }
+for n in "$stall" "$timeout"; do
+	case "$n" in ''|*[!0-9]*|0) echo "run.sh: --stall and --timeout take seconds > 0" >&2; exit 1 ;; esac
+done
 for s in "$@"; do
 	[ -f "$here/scenarios/$s.sh" ] ||
 		{ echo "run.sh: no scenario tests/vm/scenarios/$s.sh" >&2; exit 1; }
@@ -97,26 +118,70 @@ CONFIG
 
 cmdline="console=ttyS0 loglevel=4 panic=-1 slub_debug=FZPU page_poison=1 init_on_free=1 $append"
 log=$work/console.log
-echo "# $name: booting $rel, sg=$sg hosts=$hosts size=${size}MB sector=$sector: $*"
+raw=$work/console.raw
+
+# watch_guest PID FILE: kill PID when FILE has not grown for $stall seconds
+# or PID has run $timeout seconds; then write the reason to $work/killed.
+# Returns when PID is gone.  TERM first, KILL 10 s later.
+watch_guest() {
+	t0=$(date +%s) seen=$t0 size=-1 why=
+	while kill -0 "$1" 2>/dev/null; do
+		sleep 2
+		now=$(date +%s)
+		n=$(wc -c <"$2" 2>/dev/null || echo 0)
+		[ "$n" = "$size" ] || { size=$n; seen=$now; }
+		if [ $((now - seen)) -ge "$stall" ]; then
+			why="no console output for ${stall}s"
+		elif [ $((now - t0)) -ge "$timeout" ]; then
+			why="total limit of ${timeout}s reached"
+		fi
+		[ -z "$why" ] || break
+	done
+	[ -n "$why" ] || return 0
+	echo "$why" >"$work/killed"
+	kill -TERM "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+	kill -KILL "$1" 2>/dev/null
+	return 0
+}
+
+echo "# $name: booting $rel, sg=$sg hosts=$hosts size=${size}MB sector=$sector stall=${stall}s timeout=${timeout}s: $*"
+: >"$raw"
 (
 	# shellcheck disable=SC2086
-	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -smp "$smp" $icount -m "$mem" \
+	qemu-system-x86_64 -accel tcg -smp "$smp" $icount -m "$mem" \
 		-nodefaults -display none -monitor none -serial stdio -no-reboot \
 		-kernel "/boot/vmlinuz-$rel" -initrd "$work/initramfs.cpio" \
-		-append "$cmdline" </dev/null
+		-append "$cmdline" </dev/null &
+	qpid=$!
+	watch_guest "$qpid" "$raw" </dev/null >/dev/null 2>&1 &
+	wpid=$!
+	wait "$qpid"
 	echo $? >"$work/rc"
-) 2>&1 | tr -d '\r' | tee "$log"
+	wait "$wpid"
+) 2>&1 | tee -a "$raw" | tr -d '\r'
+tr -d '\r' <"$raw" >"$log"
 rc=$(cat "$work/rc")
+killed=$(cat "$work/killed" 2>/dev/null)
 [ -z "$keep_log" ] || cp "$log" "$keep_log"
 
 if [ "$expect_timeout" = 1 ]; then
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		echo "PASS: $name/timeout (hung guest killed after ${timeout}s)"
-		exit 0
-	fi
-	echo "FAIL: $name/timeout (guest not killed, qemu exit $rc)"
+	case "$killed" in
+	"no console output"*)
+		echo "PASS: $name/timeout (hung guest killed: $killed)"
+		exit 0 ;;
+	"") echo "FAIL: $name/timeout (guest not killed, qemu exit $rc)" ;;
+	*) echo "FAIL: $name/timeout (not killed at the stall limit: $killed)" ;;
+	esac
 	exit 1
 fi
+
+# last_alive: ", last heartbeat: ..." from the console, if any.
+last_alive() {
+	a=$(grep '^@@RIG ALIVE' "$log" | tail -n 1 | sed 's/^@@RIG ALIVE //')
+	[ -z "$a" ] || printf ', last heartbeat: %s' "$a"
+}
 
 status=0
 for s in "$@"; do
@@ -128,10 +193,11 @@ for s in "$@"; do
 	*) echo "FAIL: $name/$s (exit $r)"; status=1 ;;
 	esac
 done
-if grep -q '^@@RIG DONE' "$log" && [ "$rc" = 0 ]; then
+if [ -n "$killed" ]; then
+	echo "FAIL: $name/boot (guest killed: $killed$(last_alive))"
+	status=1
+elif grep -q '^@@RIG DONE' "$log" && [ "$rc" = 0 ]; then
 	echo "PASS: $name/boot"
-elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "FAIL: $name/boot (guest timed out after ${timeout}s)"
 	status=1
 else
 	echo "FAIL: $name/boot (qemu exit $rc, $(grep '^@@RIG FATAL' "$log" | head -1))"
