@@ -46,45 +46,27 @@
 #include <scsi/sg.h>
 
 #include "sg_smmap.h"
+#include "sg_smmap_test.h"
 
-#ifndef SG_FLAG_MMAP_IO
-#define SG_FLAG_MMAP_IO 4	/* glibc's <scsi/sg.h> lacks it */
-#endif
 
-#define PAGE 4096u
-#define OWNER_RESERVE (1024u * 1024u)	/* asked of the owner fd */
-#define DELAY_JIFFIES 125		/* 0.5 s at Debian's HZ=250 */
-#define TIMEOUT_MS 60000
-
-struct cfg {
-	const char *dev_a;	/* owner's device */
-	const char *dev_b;	/* sharers' device */
-	const char *delay_knob;	/* scsi_debug delay attribute */
-	int expect;		/* -1 auto, 0 stock, 1 patched */
-	int iterations;		/* mixed loop length */
-	int unplug;		/* run t_unplug() only: deletes SG_A */
-	int verbose;		/* print progress notes */
-};
-
-static struct cfg cfg = {
+struct cfg cfg = {
 	.delay_knob = "/sys/bus/pseudo/drivers/scsi_debug/delay",
 	.expect = -1,
 	.iterations = 10000,
 };
 
-static int patched;		/* driver honours the flag */
-static unsigned int bs;		/* logical block size of both disks */
+int patched;		/* driver honours the flag */
+unsigned int bs;		/* logical block size of both disks */
 static unsigned int rsv;	/* owner reserve size actually granted */
 static unsigned int max_segs;	/* max_segments of SG_B's queue */
-static int ca, cb;		/* checker fds: plain indirect IO on A, B */
+int ca, cb;		/* checker fds: plain indirect IO on A, B */
 static int n_checks, n_failed;
 static unsigned long long seed_ctr = 0x5eed;
 static int stray_bits;		/* info bit seen on a request without flag */
 
 /* ---- reporting ---- */
 
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
+void note(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -97,9 +79,7 @@ static void note(const char *fmt, ...)
 }
 
 /* check: print one ok/not ok line for COND; returns COND. */
-static int check(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int check(int cond, const char *fmt, ...)
+int check(int cond, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -114,9 +94,7 @@ static int check(int cond, const char *fmt, ...)
 	return cond;
 }
 
-static void skip(const char *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void skip(const char *why, const char *fmt, ...)
+void skip(const char *why, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -128,7 +106,7 @@ static void skip(const char *why, const char *fmt, ...)
 	fflush(stdout);
 }
 
-static void die(const char *what)
+void die(const char *what)
 {
 	printf("Bail out! %s: %s\n", what, strerror(errno));
 	exit(2);
@@ -136,13 +114,13 @@ static void die(const char *what)
 
 /* ---- data patterns ---- */
 
-static unsigned long long new_seed(void)
+unsigned long long new_seed(void)
 {
 	return ++seed_ctr * 0x9e3779b97f4a7c15ull;
 }
 
 /* fill: LEN bytes of pseudo-random data determined by SEED. */
-static void fill(void *buf, size_t len, unsigned long long seed)
+void fill(void *buf, size_t len, unsigned long long seed)
 {
 	unsigned char *p = buf;
 	uint64_t x = seed | 1;
@@ -158,7 +136,7 @@ static void fill(void *buf, size_t len, unsigned long long seed)
 	}
 }
 
-static void *xalloc(size_t len)
+void *xalloc(size_t len)
 {
 	void *p = NULL;
 
@@ -170,18 +148,12 @@ static void *xalloc(size_t len)
 
 /* ---- sg requests ---- */
 
-/* One v3 request and the storage its header points at. */
-struct sgreq {
-	sg_io_hdr_t h;
-	unsigned char cdb[10];
-	unsigned char sense[32];
-};
 
 /*
  * sgreq_init: a READ(10) (dir SG_DXFER_FROM_DEV) or WRITE(10) of NBLK blocks
  * at LBA, data at BUF (LEN bytes, normally NBLK * bs), with FLAGS.
  */
-static void sgreq_init(struct sgreq *r, int dir, unsigned int lba,
+void sgreq_init(struct sgreq *r, int dir, unsigned int lba,
 		       unsigned int nblk, void *buf, unsigned int len,
 		       unsigned int flags)
 {
@@ -221,7 +193,7 @@ static int sgreq_status(const struct sgreq *r)
 }
 
 /* sg_io: issue R with the SG_IO ioctl; 0 or -errno (-EIO: SCSI error). */
-static int sg_io(int fd, struct sgreq *r)
+int sg_io(int fd, struct sgreq *r)
 {
 	int rc;
 
@@ -234,7 +206,7 @@ static int sg_io(int fd, struct sgreq *r)
 }
 
 /* sg_submit: queue R with write(); 0 or -errno. */
-static int sg_submit(int fd, struct sgreq *r)
+int sg_submit(int fd, struct sgreq *r)
 {
 	ssize_t n;
 
@@ -245,7 +217,7 @@ static int sg_submit(int fd, struct sgreq *r)
 }
 
 /* sg_collect: read() the response of R (matched by pack_id); 0 or -errno. */
-static int sg_collect(int fd, struct sgreq *r)
+int sg_collect(int fd, struct sgreq *r)
 {
 	ssize_t n;
 
@@ -258,7 +230,7 @@ static int sg_collect(int fd, struct sgreq *r)
 }
 
 /* rw: plain (or FLAGS) SG_IO of NBLK blocks at LBA; 0 or -errno. */
-static int rw(int fd, int dir, unsigned int lba, unsigned int nblk, void *buf,
+int rw(int fd, int dir, unsigned int lba, unsigned int nblk, void *buf,
 	      unsigned int flags, unsigned int *info)
 {
 	struct sgreq r;
@@ -272,7 +244,7 @@ static int rw(int fd, int dir, unsigned int lba, unsigned int nblk, void *buf,
 }
 
 /* dev_equals: the NBLK blocks at LBA of the checker fd FD hold BUF. */
-static int dev_equals(int fd, unsigned int lba, unsigned int nblk,
+int dev_equals(int fd, unsigned int lba, unsigned int nblk,
 		      const void *buf)
 {
 	size_t len = (size_t)nblk * bs;
@@ -286,7 +258,7 @@ static int dev_equals(int fd, unsigned int lba, unsigned int nblk,
 }
 
 /* dev_fill: write fresh pattern to NBLK blocks at LBA; returns it (malloc). */
-static void *dev_fill(int fd, unsigned int lba, unsigned int nblk)
+void *dev_fill(int fd, unsigned int lba, unsigned int nblk)
 {
 	size_t len = (size_t)nblk * bs;
 	void *buf = xalloc(len);
@@ -297,7 +269,7 @@ static void *dev_fill(int fd, unsigned int lba, unsigned int nblk)
 	return buf;
 }
 
-static int open_sg(const char *dev)
+int open_sg(const char *dev)
 {
 	int fd = open(dev, O_RDWR);
 
@@ -311,7 +283,7 @@ static int open_sg(const char *dev)
  * caps it at the queue's max_sectors_kb), mapped at *MAP; *SIZE becomes the
  * mapped size, a multiple of the page size.
  */
-static int open_reserve(const char *dev, unsigned int *size, int prot,
+int open_reserve(const char *dev, unsigned int *size, int prot,
 			int flags, unsigned char **map)
 {
 	int fd = open_sg(dev);
@@ -329,7 +301,7 @@ static int open_reserve(const char *dev, unsigned int *size, int prot,
 }
 
 /* open_owner: open_reserve() that must get all of SIZE. */
-static int open_owner(const char *dev, unsigned int size, int prot,
+int open_owner(const char *dev, unsigned int size, int prot,
 		      int flags, unsigned char **map)
 {
 	unsigned int got = size;
@@ -343,12 +315,12 @@ static int open_owner(const char *dev, unsigned int size, int prot,
 }
 
 /* bit_ok: the info bit is as required: set iff SHOULD and the driver is patched. */
-static int bit_ok(unsigned int info, int should)
+int bit_ok(unsigned int info, int should)
 {
 	return !!(info & SG_INFO_SHARED_MMAP_IO) == (patched && should);
 }
 
-static const char *bit_word(int should)
+const char *bit_word(int should)
 {
 	return patched && should ? "bit set" : "bit clear";
 }
@@ -359,7 +331,7 @@ static const char *bit_word(int should)
  * set_delay: scsi_debug's response delay in jiffies; 0 or -errno.  The
  * attribute refuses (EBUSY) while commands are queued, so retry for 20 s.
  */
-static int set_delay(int jiffies)
+int set_delay(int jiffies)
 {
 	char s[16];
 	int fd, len, rc, tries;
@@ -378,12 +350,12 @@ static int set_delay(int jiffies)
 	return -EBUSY;
 }
 
-static int delay_usable(void)
+int delay_usable(void)
 {
 	return access(cfg.delay_knob, W_OK) == 0;
 }
 
-static double now(void)
+double now(void)
 {
 	struct timespec ts;
 
@@ -392,7 +364,7 @@ static double now(void)
 }
 
 /* checker: the checker fd for the device of sg fd FD (ca or cb). */
-static int checker(int fd)
+int checker(int fd)
 {
 	struct stat a, b;
 
@@ -1595,6 +1567,8 @@ int main(int argc, char **argv)
 	unsigned char *map;
 	int oa, sb;
 
+	if (argc > 1 && !strcmp(argv[1], "--exec-child"))
+		return review_exec_child(argc, argv);
 	parse(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ca = open_sg(cfg.dev_a);
@@ -1631,6 +1605,7 @@ int main(int argc, char **argv)
 	t_fork(sb, map);
 	t_einval(sb, map);
 	t_busy_owner(sb, map, oa);
+	t_review(sb, map, oa, "/proc/self/exe");
 	t_in_flight(sb, map, oa);
 	t_race(map);
 	t_mixed(&sb, map, oa);

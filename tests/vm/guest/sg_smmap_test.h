@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sg_smmap_test.h - what the parts of sg_smmap_test share: the
+ * configuration, the TAP reporting, data patterns, v3 requests on the
+ * scratch disks and the scsi_debug delay.  sg_smmap_test.c has the rules'
+ * checks and main(); sg_smmap_review.c the regressions of the review.
+ */
+#ifndef SG_SMMAP_TEST_H
+#define SG_SMMAP_TEST_H
+
+#include <stddef.h>
+#include <scsi/sg.h>
+
+#ifndef SG_FLAG_MMAP_IO
+#define SG_FLAG_MMAP_IO 4	/* glibc's <scsi/sg.h> lacks it */
+#endif
+
+#define PAGE 4096u
+#define OWNER_RESERVE (1024u * 1024u)	/* asked of the owner fd */
+#define DELAY_JIFFIES 125		/* 0.5 s at Debian's HZ=250 */
+#define TIMEOUT_MS 60000
+
+struct cfg {
+	const char *dev_a;	/* owner's device */
+	const char *dev_b;	/* sharers' device */
+	const char *delay_knob;	/* scsi_debug delay attribute */
+	int expect;		/* -1 auto, 0 stock, 1 patched */
+	int iterations;		/* mixed loop length */
+	int unplug;		/* run t_unplug() only: deletes SG_A */
+	int verbose;		/* print progress notes */
+};
+
+/* One v3 request and the storage its header points at. */
+struct sgreq {
+	sg_io_hdr_t h;
+	unsigned char cdb[10];
+	unsigned char sense[32];
+};
+
+extern struct cfg cfg;
+extern int patched;		/* driver honours the flag */
+extern unsigned int bs;		/* logical block size of both disks */
+extern int ca, cb;		/* checker fds: plain indirect IO on A, B */
+
+/* TAP: check() prints one ok/not ok line for COND and returns COND. */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int check(int cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void skip(const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void die(const char *what) __attribute__((noreturn));
+
+unsigned long long new_seed(void);
+void fill(void *buf, size_t len, unsigned long long seed);
+void *xalloc(size_t len);
+
+void sgreq_init(struct sgreq *r, int dir, unsigned int lba,
+		unsigned int nblk, void *buf, unsigned int len,
+		unsigned int flags);
+int sg_io(int fd, struct sgreq *r);
+int sg_submit(int fd, struct sgreq *r);
+int sg_collect(int fd, struct sgreq *r);
+int rw(int fd, int dir, unsigned int lba, unsigned int nblk, void *buf,
+       unsigned int flags, unsigned int *info);
+int dev_equals(int fd, unsigned int lba, unsigned int nblk, const void *buf);
+void *dev_fill(int fd, unsigned int lba, unsigned int nblk);
+int open_sg(const char *dev);
+int open_reserve(const char *dev, unsigned int *size, int prot, int flags,
+		 unsigned char **map);
+int open_owner(const char *dev, unsigned int size, int prot, int flags,
+	       unsigned char **map);
+int bit_ok(unsigned int info, int should);
+const char *bit_word(int should);
+int set_delay(int jiffies);
+int delay_usable(void);
+double now(void);
+int checker(int fd);
+
+/* sg_smmap_review.c: one test per point of the review */
+int review_exec_child(int argc, char **argv);
+void t_review(int sb, unsigned char *map, int oa, const char *self);
+
+#endif
