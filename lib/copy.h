@@ -14,6 +14,10 @@
  *    output use SG_FLAG_MMAP_IO;
  *  - page-aligned heap memory when no end is an sg device.
  *
+ * With coe, recover.c reads a failed batch again block by block; with
+ * --verify or oflag=verify, verify.c compares instead of (or after)
+ * writing.
+ *
  * Functions returning int return 0 or an sg3_utils exit status.
  */
 #ifndef SGSMMAP_COPY_H
@@ -39,6 +43,8 @@ struct sgm_dest {
 	bool want_dio;		/* oflag=dio applies to this sg end */
 	bool dio_failed;	/* dio refused (EFAULT): indirect from now */
 	uint64_t lba;		/* next block to write */
+	int back_fd;		/* oflag=verify on a non-sg output: read-back
+				   fd, else -1 */
 };
 
 struct sgm_copy {
@@ -60,13 +66,20 @@ struct sgm_copy {
 	void *heap;		/* buf when it is heap memory, to free */
 	bool eof;		/* the input ended */
 	bool short_read;	/* an sg READ came back short: an error */
+	bool opened;		/* sgm_copy_open() succeeded */
+	int worst;		/* first error coe went on after, or 0 */
+	int64_t coe_run;	/* consecutive unreadable blocks so far */
+	uint32_t keep;		/* blocks of the batch to write: less than
+				   read when coe_limit stopped inside it */
+	uint8_t *cmp;		/* read-back buffer of a non-sg compare */
 	struct sgs_stats st;	/* what has been done */
 };
 
 /*
  * Open every end, size them, derive the count, choose the buffer and each
  * end's IO, size the reserves (lowering bpt if the kernel clamps) and map
- * the buffer.  On failure everything opened is closed again.
+ * the buffer; only then create a missing output, so that a refused copy
+ * leaves nothing behind.  On failure everything opened is closed again.
  */
 int sgm_copy_open(struct sgm_copy *c, const struct sgm_opts *op);
 
@@ -77,10 +90,17 @@ int sgm_copy_run(struct sgm_copy *c);
 /*
  * Flush the outputs if sync=1 asked (and the copy did not fail): SYNCHRONIZE
  * CACHE on sg, fsync(2) on a regular file or block device.  Print the
- * summary, release everything.  status is sgm_copy_run()'s; returns the
- * final exit status.  After an interrupting signal it dies by it.
+ * summary, release everything (a failed close of an output is an error).
+ * status is sgm_copy_run()'s, or sgm_copy_open()'s when that failed (then
+ * only a signal's summary is printed); returns the final exit status.
+ * After an interrupting signal it dies by it.
  */
 int sgm_copy_close(struct sgm_copy *c, int status);
+
+/* Count a command's shared mmap request, and whether the driver shared
+ * (for copy, recover and verify). */
+void sgm_count_smmap(struct sgm_copy *c, unsigned int flags,
+		     const struct sgx_result *r);
 
 /* Blocks in the next batch: bpt, or fewer when remaining (-1: unbounded)
  * is smaller.  Pure. */

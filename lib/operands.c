@@ -21,10 +21,11 @@
 #include <scsi/sg_lib.h>
 #include <scsi/sg_pr2serr.h>
 
+#include "msg.h"
 #include "number.h"
 #include "operands.h"
 
-#define PFX "sgm_dd: "		/* start of every error line */
+
 #define SGM_MAX_VERBOSE 99	/* largest verbose level */
 
 extern const char sgsmmap_version[];	/* lib/version.c */
@@ -37,6 +38,7 @@ enum {
 	OP_OBS = 1u << 9, OP_OF = 1u << 10, OP_OF2 = 1u << 11,
 	OP_OFLAG = 1u << 12, OP_SEEK = 1u << 13, OP_SKIP = 1u << 14,
 	OP_SYNC = 1u << 15, OP_TIME = 1u << 16, OP_VERBOSE = 1u << 17,
+	OP_COE = 1u << 18, OP_COE_LIMIT = 1u << 19, OP_RETRIES = 1u << 20,
 };
 
 /* What the parse has gathered beyond struct sgm_opts. */
@@ -68,19 +70,23 @@ struct flagsym {
 #define FL(f) offsetof(struct sgm_flags, f)
 static const struct flagsym flagsyms[] = {
 	{ "append", FL(append), false },
+	{ "coe",    FL(coe),    true },
 	{ "dio",    FL(dio),    false },
 	{ "direct", FL(direct), true },
 	{ "dpo",    FL(dpo),    true },
 	{ "dsync",  FL(dsync),  true },
 	{ "excl",   FL(excl),   true },
 	{ "fua",    FL(fua),    true },
+	{ "nocreat", FL(nocreat), false },
 	{ "null",   FL(null),   true },
 	{ "smmap",  FL(smmap),  true },
+	{ "verify", FL(verify), false },
 };
 #undef FL
 
-#define IFLAG_LIST "direct,dpo,dsync,excl,fua,null,smmap"
-#define OFLAG_LIST "append,dio,direct,dpo,dsync,excl,fua,null,smmap"
+#define IFLAG_LIST "coe,direct,dpo,dsync,excl,fua,null,smmap"
+#define OFLAG_LIST "append,coe,dio,direct,dpo,dsync,excl,fua,nocreat,null," \
+	"smmap,verify"
 
 /*
  * Parse VAL, the value of operand NAME, into *OUT within [MIN, MAX].
@@ -93,16 +99,16 @@ static int num_range(const char *name, const char *val, int64_t min,
 	int err;
 
 	if (val[0] == '-') {
-		pr2serr(PFX "%s=%s: must not be negative\n", name, val);
+		pr2serr(SGM_PFX "%s=%s: must not be negative\n", name, val);
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	err = sgm_num(val, &v);
 	if (err) {
-		pr2serr(PFX "%s=%s: %s\n", name, val, sgm_num_str(err));
+		pr2serr(SGM_PFX "%s=%s: %s\n", name, val, sgm_num_str(err));
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	if (v < min || v > max) {
-		pr2serr(PFX "%s=%s: must be %" PRId64 " to %" PRId64 "\n",
+		pr2serr(SGM_PFX "%s=%s: must be %" PRId64 " to %" PRId64 "\n",
 			name, val, min, max);
 		return SG_LIB_SYNTAX_ERROR;
 	}
@@ -122,14 +128,15 @@ static int num_int(const char *name, const char *val, int min, int max,
 	return ret;
 }
 
-/* num_range() for a 0|1 switch into a bool. */
+/* num_range() for a switch into a bool: 0 is off, any other number on
+ * (stock sg3_utils takes !!N, so scripts may say dio=2 or sync=5). */
 static int num_bool(const char *name, const char *val, bool *out)
 {
-	int v;
-	int ret = num_int(name, val, 0, 1, &v);
+	int64_t v;
+	int ret = num_range(name, val, 0, INT64_MAX, &v);
 
 	if (ret == 0)
-		*out = v;
+		*out = v != 0;
 	return ret;
 }
 
@@ -149,7 +156,6 @@ static int st_bpt(struct pstate *ps, const char *name, const char *val)
 /* bs=: 1 to SGM_MAX_BS bytes. */
 static int st_bs(struct pstate *ps, const char *name, const char *val)
 {
-	ps->op->bs_given = true;
 	return num_int(name, val, 1, SGM_MAX_BS, &ps->op->bs);
 }
 
@@ -162,12 +168,28 @@ static int st_cdbsz(struct pstate *ps, const char *name, const char *val)
 	if (ret)
 		return ret;
 	if (v != 6 && v != 10 && v != 12 && v != 16) {
-		pr2serr(PFX "%s=%s: must be 6, 10, 12 or 16\n", name, val);
+		pr2serr(SGM_PFX "%s=%s: must be 6, 10, 12 or 16\n", name, val);
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	ps->op->cdbsz_in = ps->op->cdbsz_out = v;
-	ps->op->cdbsz_given = true;
 	return 0;
+}
+
+/* coe=N: 0 off, any other number on (sg_dd's 2 and 3, READ LONG, are
+ * taken as 1). */
+static int st_coe(struct pstate *ps, const char *name, const char *val)
+{
+	bool on = false;
+	int ret = num_bool(name, val, &on);
+
+	ps->op->coe |= on;
+	return ret;
+}
+
+/* coe_limit=N: 0 (no limit) and above. */
+static int st_coe_limit(struct pstate *ps, const char *name, const char *val)
+{
+	return num_range(name, val, 0, INT64_MAX, &ps->op->coe_limit);
 }
 
 /* count=: -1 (derive it) or 0 and above. */
@@ -178,7 +200,7 @@ static int st_count(struct pstate *ps, const char *name, const char *val)
 		return 0;
 	}
 	if (val[0] == '-') {
-		pr2serr(PFX "%s=%s: must be -1 (derive) or 0 and above\n",
+		pr2serr(SGM_PFX "%s=%s: must be -1 (derive) or 0 and above\n",
 			name, val);
 		return SG_LIB_SYNTAX_ERROR;
 	}
@@ -195,11 +217,12 @@ static int st_dio(struct pstate *ps, const char *name, const char *val)
 	return ret;
 }
 
-/* fua=0..3: bit 0 sets oflag=fua, bit 1 iflag=fua. */
+/* fua=N: bit 0 sets oflag=fua, bit 1 iflag=fua (other bits ignored, as
+ * sg3_utils does). */
 static int st_fua(struct pstate *ps, const char *name, const char *val)
 {
 	int v = 0;
-	int ret = num_int(name, val, 0, 3, &v);
+	int ret = num_int(name, val, 0, INT_MAX, &v);
 
 	ps->op->oflag.fua |= (v & 1) != 0;	/* 1: OFILE, as sg3_utils */
 	ps->op->iflag.fua |= (v & 2) != 0;	/* 2: IFILE */
@@ -222,7 +245,7 @@ static int st_obs(struct pstate *ps, const char *name, const char *val)
 static int file_name(const char *name, const char *val, const char **out)
 {
 	if (val[0] == '\0') {
-		pr2serr(PFX "%s=: missing file name\n", name);
+		pr2serr(SGM_PFX "%s=: missing file name\n", name);
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	*out = val;
@@ -245,7 +268,7 @@ static int st_of(struct pstate *ps, const char *name, const char *val)
 static int st_of2(struct pstate *ps, const char *name, const char *val)
 {
 	if (strcmp(val, "-") == 0) {
-		pr2serr(PFX "%s=-: the second output cannot be stdout\n",
+		pr2serr(SGM_PFX "%s=-: the second output cannot be stdout\n",
 			name);
 		return SG_LIB_SYNTAX_ERROR;
 	}
@@ -283,18 +306,18 @@ static int flag_list(const char *name, const char *val, bool is_in,
 	size_t n;
 
 	if (*val == '\0') {
-		pr2serr(PFX "%s=: missing flag list (known: %s)\n", name,
+		pr2serr(SGM_PFX "%s=: missing flag list (known: %s)\n", name,
 			known);
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	for (;; p += n + 1) {
 		n = strcspn(p, ",");
 		if (n == 0) {
-			pr2serr(PFX "%s=%s: empty flag in list\n", name, val);
+			pr2serr(SGM_PFX "%s=%s: empty flag in list\n", name, val);
 			return SG_LIB_SYNTAX_ERROR;
 		}
 		if (!flag_set(p, n, is_in, f)) {
-			pr2serr(PFX "%s=%s: '%.*s' is not an %s (known: %s)\n",
+			pr2serr(SGM_PFX "%s=%s: '%.*s' is not an %s (known: %s)\n",
 				name, val, (int)n, p, name, known);
 			return SG_LIB_SYNTAX_ERROR;
 		}
@@ -313,6 +336,12 @@ static int st_iflag(struct pstate *ps, const char *name, const char *val)
 static int st_oflag(struct pstate *ps, const char *name, const char *val)
 {
 	return flag_list(name, val, false, &ps->op->oflag);
+}
+
+/* retries=N: 0 to SGM_MAX_RETRIES. */
+static int st_retries(struct pstate *ps, const char *name, const char *val)
+{
+	return num_int(name, val, 0, SGM_MAX_RETRIES, &ps->op->retries);
 }
 
 /* seek=: output blocks to skip, 0 and above. */
@@ -340,16 +369,23 @@ static int st_sync(struct pstate *ps, const char *name, const char *val)
 static int st_time(struct pstate *ps, const char *name, const char *val)
 {
 	const char *comma = strchr(val, ',');
-	char to_name[16];
+	char to_name[40];
 
-	if (!comma)
-		return num_bool(name, val, &ps->op->do_time);
-	if (comma - val != 1 || (val[0] != '0' && val[0] != '1')) {
-		pr2serr(PFX "%s=%s: must be 0 or 1, then ,TO\n", name, val);
+	char first[24];
+	size_t n = comma ? (size_t)(comma - val) : strlen(val);
+	int ret;
+
+	if (n >= sizeof(first)) {
+		pr2serr(SGM_PFX "%s=%s: must be a number, then ,TO\n", name,
+			val);
 		return SG_LIB_SYNTAX_ERROR;
 	}
-	ps->op->do_time = val[0] == '1';
-	snprintf(to_name, sizeof(to_name), "%s=%c,TO", name, val[0]);
+	memcpy(first, val, n);
+	first[n] = '\0';
+	ret = num_bool(name, first, &ps->op->do_time);
+	if (ret || !comma)
+		return ret;
+	snprintf(to_name, sizeof(to_name), "%s=%s,TO", name, first);
 	return num_int(to_name, comma + 1, 1, SGM_MAX_TIMEOUT,
 		       &ps->op->cmd_timeout);
 }
@@ -371,6 +407,8 @@ static const struct operand operands[] = {
 	{ "bpt",     st_bpt,     OP_BPT,     OP_BPT },
 	{ "bs",      st_bs,      OP_BS,      OP_BS },
 	{ "cdbsz",   st_cdbsz,   OP_CDBSZ,   OP_CDBSZ },
+	{ "coe",     st_coe,     OP_COE,     OP_COE },
+	{ "coe_limit", st_coe_limit, OP_COE_LIMIT, OP_COE_LIMIT },
 	{ "count",   st_count,   OP_COUNT,   OP_COUNT },
 	{ "dio",     st_dio,     OP_DIO,     OP_DIO },
 	{ "fua",     st_fua,     OP_FUA,     OP_FUA },
@@ -381,6 +419,7 @@ static const struct operand operands[] = {
 	{ "of",      st_of,      OP_OF,      OP_OF },
 	{ "of2",     st_of2,     OP_OF2,     OP_OF2 },
 	{ "oflag",   st_oflag,   OP_OFLAG,   OP_OFLAG },
+	{ "retries", st_retries, OP_RETRIES, OP_RETRIES },
 	{ "seek",    st_seek,    OP_SEEK,    OP_SEEK },
 	{ "skip",    st_skip,    OP_SKIP,    OP_SKIP },
 	{ "sync",    st_sync,    OP_SYNC,    OP_SYNC },
@@ -394,11 +433,14 @@ static int operand_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct operand *)elem)->name);
 }
 
-/* The table entry named by the N characters at S, or NULL. */
+/* The table entry named by the N characters at S, or NULL.  Any name
+ * starting "verb" is verbose=, as stock sgm_dd takes it. */
 static const struct operand *operand_find(const char *s, size_t n)
 {
 	char name[16];
 
+	if (n >= 4 && strncmp(s, "verb", 4) == 0)
+		s = "verbose", n = 7;
 	if (n >= sizeof(name))
 		return NULL;
 	memcpy(name, s, n);
@@ -427,26 +469,35 @@ static int operand(struct pstate *ps, const char *arg)
 
 	o = operand_find(arg, eq ? (size_t)(eq - arg) : strlen(arg));
 	if (o == NULL) {
-		pr2serr(PFX "unknown operand '%.*s'; try --help\n",
+		pr2serr(SGM_PFX "unknown operand '%.*s'; try --help\n",
 			eq ? (int)(eq - arg) : (int)strlen(arg), arg);
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	if (eq == NULL) {
-		pr2serr(PFX "operand '%s' needs a value, as %s=VALUE\n",
+		pr2serr(SGM_PFX "operand '%s' needs a value, as %s=VALUE\n",
 			o->name, o->name);
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	clash = ps->seen & o->noset;
 	if (clash & o->bit) {
-		pr2serr(PFX "%s= given twice\n", o->name);
+		pr2serr(SGM_PFX "%s= given twice\n", o->name);
 		return SG_LIB_CONTRADICT;
 	} else if (clash) {
-		pr2serr(PFX "%s= conflicts with %s=\n", o->name,
+		pr2serr(SGM_PFX "%s= conflicts with %s=\n", o->name,
 			operand_name(clash));
 		return SG_LIB_CONTRADICT;
 	}
 	ps->seen |= o->bit;
 	return o->store(ps, o->name, eq + 1);
+}
+
+/* -p repeated: every SGM_PROGRESS_SEC, then half as long each time. */
+static void more_progress(struct sgm_opts *op)
+{
+	if (op->progress == 0)
+		op->progress = SGM_PROGRESS_SEC;
+	else if (op->progress > SGM_PROGRESS_SEC / 4)
+		op->progress /= 2;
 }
 
 /* Handle one short option letter C (from ARG).  0 or an exit status. */
@@ -461,7 +512,7 @@ static int short_opt(struct pstate *ps, char c, const char *arg)
 		ps->help = true;
 		return 0;
 	case 'p':
-		ps->op->progress = true;
+		more_progress(ps->op);
 		return 0;
 	case 'v':
 		if (ps->op->verbose < SGM_MAX_VERBOSE)
@@ -470,27 +521,42 @@ static int short_opt(struct pstate *ps, char c, const char *arg)
 	case 'V':
 		ps->version = true;
 		return 0;
+	case 'x':
+		ps->op->do_verify = true;
+		return 0;
 	default:
 		if (strlen(arg) == 2)
-			pr2serr(PFX "unknown option '%s'; try --help\n", arg);
+			pr2serr(SGM_PFX "unknown option '%s'; try --help\n", arg);
 		else
-			pr2serr(PFX "unknown option '-%c' in '%s'; try --help\n",
-				c, arg);
+			pr2serr(SGM_PFX "unknown option '-%c' in '%s'; try "
+				"--help\n", c, arg);
 		return SG_LIB_SYNTAX_ERROR;
 	}
 }
 
-/* Handle one "-..." or "--..." argument ARG.  0 or an exit status. */
+/* --progress=SECS: report every SECS seconds. */
+static int progress_secs(struct pstate *ps, const char *val)
+{
+	return num_int("--progress", val, 1, SGM_MAX_PROGRESS,
+		       &ps->op->progress);
+}
+
+/*
+ * Handle one "-..." or "--..." argument ARG.  0 or an exit status.
+ * Long options are matched as stock sg3_utils 1.46 matches them, so its
+ * scripts run unchanged: by a leading part ("--verb" is --verbose, "--vers"
+ * --version, "--help..." --help), '_' taken for '-'.
+ */
 static int option(struct pstate *ps, const char *arg)
 {
 	static const struct {
-		const char *name;	/* long form ('_' also taken for '-') */
+		const char *lead;	/* what the option must start with */
 		char c;			/* the short form it acts as */
 	} longs[] = {
-		{ "--dry-run", 'd' }, { "--help", 'h' }, { "--progress", 'p' },
-		{ "--verbose", 'v' }, { "--version", 'V' },
+		{ "--dry-run", 'd' }, { "--help", 'h' }, { "--verb", 'v' },
+		{ "--veri", 'x' }, { "--vers", 'V' },
 	};
-	char name[16];
+	char name[32];
 	size_t i, n = strlen(arg);
 	int ret;
 
@@ -503,15 +569,27 @@ static int option(struct pstate *ps, const char *arg)
 	if (n < sizeof(name)) {
 		for (i = 0; i <= n; i++)
 			name[i] = (i > 1 && arg[i] == '_') ? '-' : arg[i];
+		if (strcmp(name, "--progress") == 0) {
+			more_progress(ps->op);
+			return 0;
+		}
+		if (strncmp(name, "--progress=", 11) == 0)
+			return progress_secs(ps, arg + 11);
 		for (i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
-			if (strcmp(name, longs[i].name) == 0)
+			if (strncmp(name, longs[i].lead,
+				    strlen(longs[i].lead)) == 0 &&
+			    !strchr(name, '='))
 				return short_opt(ps, longs[i].c, arg);
 	}
-	pr2serr(PFX "unknown option '%s'; try --help\n", arg);
+	pr2serr(SGM_PFX "unknown option '%s'; try --help\n", arg);
 	return SG_LIB_SYNTAX_ERROR;
 }
 
-/* True when N blocks of BS bytes from block START stay below 2^63. */
+/*
+ * True when N blocks of BS bytes from block START stay below 2^63.  Only
+ * skip= and seek= are checked (with N 0): a count past the end is just
+ * an end the input or a device will reach first.
+ */
 static bool offset_fits(int64_t start, int64_t n, int bs)
 {
 	int64_t end, bytes;
@@ -524,29 +602,28 @@ static bool offset_fits(int64_t start, int64_t n, int bs)
 static int validate_sizes(const struct pstate *ps)
 {
 	const struct sgm_opts *op = ps->op;
-	int64_t n = op->count > 0 ? op->count : 0;
 
 	if (ps->ibs && ps->ibs != op->bs) {
-		pr2serr(PFX "ibs=%d must equal bs=%d\n", ps->ibs, op->bs);
+		pr2serr(SGM_PFX "ibs=%d must equal bs=%d\n", ps->ibs, op->bs);
 		return SG_LIB_CONTRADICT;
 	}
 	if (ps->obs && ps->obs != op->bs) {
-		pr2serr(PFX "obs=%d must equal bs=%d\n", ps->obs, op->bs);
+		pr2serr(SGM_PFX "obs=%d must equal bs=%d\n", ps->obs, op->bs);
 		return SG_LIB_CONTRADICT;
 	}
 	if ((int64_t)op->bs * op->bpt > INT_MAX) {
-		pr2serr(PFX "bs=%d times bpt=%d is over %d bytes per "
+		pr2serr(SGM_PFX "bs=%d times bpt=%d is over %d bytes per "
 			"transfer\n", op->bs, op->bpt, INT_MAX);
 		return SG_LIB_CONTRADICT;
 	}
-	if (!offset_fits(op->skip, n, op->bs)) {
-		pr2serr(PFX "skip=%" PRId64 " plus count at bs=%d is past a "
-			"64-bit byte offset\n", op->skip, op->bs);
+	if (!offset_fits(op->skip, 0, op->bs)) {
+		pr2serr(SGM_PFX "skip=%" PRId64 " at bs=%d is past the largest "
+			"byte offset (2^63-1)\n", op->skip, op->bs);
 		return SG_LIB_CONTRADICT;
 	}
-	if (!offset_fits(op->seek, n, op->bs)) {
-		pr2serr(PFX "seek=%" PRId64 " plus count at bs=%d is past a "
-			"64-bit byte offset\n", op->seek, op->bs);
+	if (!offset_fits(op->seek, 0, op->bs)) {
+		pr2serr(SGM_PFX "seek=%" PRId64 " at bs=%d is past the largest "
+			"byte offset (2^63-1)\n", op->seek, op->bs);
 		return SG_LIB_CONTRADICT;
 	}
 	return 0;
@@ -558,37 +635,42 @@ static int validate_ends(const struct sgm_opts *op)
 	const char *sm = op->oflag.smmap ? "oflag=smmap" : "iflag=smmap";
 
 	if (sgm_is_stdio(op->inf) && sgm_is_stdio(op->outf)) {
-		pr2serr(PFX "if= and of= cannot both be stdin/stdout; name a "
+		pr2serr(SGM_PFX "if= and of= cannot both be stdin/stdout; name a "
 			"file or device\n");
 		return SG_LIB_CONTRADICT;
 	}
-	if (op->out2f && op->outf && strcmp(op->out2f, op->outf) == 0) {
-		pr2serr(PFX "of2= names the same file as of=\n");
+	if (op->do_verify && op->out2f) {
+		pr2serr(SGM_PFX "--verify and of2= conflict: one output is "
+			"compared\n");
+		return SG_LIB_CONTRADICT;
+	}
+	if (op->do_verify && op->oflag.verify) {
+		pr2serr(SGM_PFX "--verify and oflag=verify conflict: --verify "
+			"writes nothing\n");
+		return SG_LIB_CONTRADICT;
+	}
+	if (op->do_verify && (sgm_is_stdio(op->outf) || sgm_is_dot(op->outf))) {
+		pr2serr(SGM_PFX "--verify needs of= to name the copy to "
+			"compare\n");
 		return SG_LIB_CONTRADICT;
 	}
 	if (op->oflag.append && op->seek > 0) {
-		pr2serr(PFX "oflag=append and seek= conflict\n");
+		pr2serr(SGM_PFX "oflag=append and seek= conflict\n");
 		return SG_LIB_CONTRADICT;
 	}
 	if (op->iflag.smmap && op->oflag.smmap) {
-		pr2serr(PFX "iflag=smmap and oflag=smmap conflict: one reserve "
+		pr2serr(SGM_PFX "iflag=smmap and oflag=smmap conflict: one reserve "
 			"buffer is shared per copy\n");
 		return SG_LIB_CONTRADICT;
 	}
 	if ((op->iflag.smmap || op->oflag.smmap) && op->oflag.dio) {
-		pr2serr(PFX "%s and oflag=dio (or dio=1) conflict\n", sm);
+		pr2serr(SGM_PFX "%s and oflag=dio (or dio=1) conflict\n", sm);
 		return SG_LIB_CONTRADICT;
 	}
 	if ((op->iflag.smmap || op->oflag.smmap) &&
 	    (sgm_is_stdio(op->inf) || sgm_is_stdio(op->outf) ||
 	     sgm_is_dot(op->outf))) {
-		pr2serr(PFX "%s needs sg devices as if= and of=\n", sm);
-		return SG_LIB_CONTRADICT;
-	}
-	if (op->cdbsz_in == 6 && (op->iflag.dpo || op->iflag.fua ||
-				  op->oflag.dpo || op->oflag.fua)) {
-		pr2serr(PFX "cdbsz=6 has no DPO or FUA bit; drop dpo/fua or "
-			"use cdbsz=10\n");
+		pr2serr(SGM_PFX "%s needs sg devices as if= and of=\n", sm);
 		return SG_LIB_CONTRADICT;
 	}
 	return 0;
@@ -605,6 +687,7 @@ static int validate(const struct pstate *ps)
 
 	if (!op->bpt_given)
 		op->bpt = op->bs >= 2048 ? SGM_DEF_BPT_2048 : SGM_DEF_BPT;
+	op->coe |= op->iflag.coe || op->oflag.coe;
 	ret = validate_sizes(ps);
 	if (ret == 0)
 		ret = validate_ends(op);
@@ -619,6 +702,7 @@ static void defaults(struct sgm_opts *op)
 	op->bpt = SGM_DEF_BPT;
 	op->cdbsz_in = op->cdbsz_out = SGM_DEF_CDBSZ;
 	op->count = -1;
+	op->retries = SGM_DEF_RETRIES;
 }
 
 int sgm_parse(int argc, char *argv[], struct sgm_opts *op)
@@ -629,7 +713,7 @@ int sgm_parse(int argc, char *argv[], struct sgm_opts *op)
 
 	defaults(op);
 	if (argc < 2) {
-		pr2serr(PFX "no operands; try --help\n");
+		pr2serr(SGM_PFX "no operands; try --help\n");
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	for (k = 1; k < argc; k++) {
@@ -655,20 +739,32 @@ int sgm_parse(int argc, char *argv[], struct sgm_opts *op)
 	return validate(&ps);
 }
 
-int sgm_check_ends(const struct sgm_opts *op, bool in_sg, bool out_sg)
+int sgm_check_ends(const struct sgm_opts *op, const struct sgm_kinds *k)
 {
 	const char *sm = op->oflag.smmap ? "oflag=smmap" : "iflag=smmap";
 
-	if (!op->iflag.smmap && !op->oflag.smmap)
-		return 0;
-	if (!in_sg) {
-		pr2serr(PFX "%s needs if= to be an sg device: %s is not\n",
+	if ((op->iflag.smmap || op->oflag.smmap) && !k->in_sg) {
+		pr2serr(SGM_PFX "%s needs if= to be an sg device: %s is not\n",
 			sm, op->inf ? op->inf : "stdin");
 		return SG_LIB_CONTRADICT;
 	}
-	if (!out_sg) {
-		pr2serr(PFX "%s needs of= to be an sg device: %s is not\n",
+	if ((op->iflag.smmap || op->oflag.smmap) && !k->out_sg) {
+		pr2serr(SGM_PFX "%s needs of= to be an sg device: %s is not\n",
 			sm, op->outf ? op->outf : "stdout");
+		return SG_LIB_CONTRADICT;
+	}
+	if (op->cdbsz_in == 6 &&
+	    (((op->iflag.dpo || op->iflag.fua) && k->in_sg) ||
+	     ((op->oflag.dpo || op->oflag.fua) && (k->out_sg || k->out2_sg)))) {
+		pr2serr(SGM_PFX "cdbsz=6 has no DPO or FUA bit; drop dpo/fua or "
+			"use cdbsz=10\n");
+		return SG_LIB_CONTRADICT;
+	}
+	if ((op->do_verify || op->oflag.verify) && !k->out_sg &&
+	    !k->out_readable) {
+		pr2serr(SGM_PFX "%s needs of= to be an sg device, a regular file "
+			"or a block device\n", op->do_verify ? "--verify"
+							      : "oflag=verify");
 		return SG_LIB_CONTRADICT;
 	}
 	return 0;
@@ -691,10 +787,13 @@ void sgm_usage(FILE *fp)
 	      "              [obs=BS] [of=OFILE] [of2=OFILE2] [oflag=FLAGS] "
 	      "[seek=SEEK]\n"
 	      "              [skip=SKIP] [--help] [--version]\n\n"
-	      "              [bpt=BPT] [cdbsz=6|10|12|16] [dio=0|1] "
-	      "[fua=0|1|2|3]\n"
-	      "              [sync=0|1] [time=0|1[,TO]] [verbose=VERB]\n"
-	      "              [--dry-run] [--progress] [--verbose]\n"
+	      "              [bpt=BPT] [cdbsz=6|10|12|16] [coe=0|1] "
+	      "[coe_limit=CL]\n"
+	      "              [dio=0|1] [fua=0|1|2|3] [retries=RETR] "
+	      "[sync=0|1]\n"
+	      "              [time=0|1[,TO]] [verbose=VERB] [--dry-run] "
+	      "[--progress[=SECS]]\n"
+	      "              [--verbose] [--verify]\n"
 	      "  where:\n"
 	      "    bpt      blocks per transfer (default: 128, or 32 when "
 	      "BS >= 2048)\n"
@@ -702,9 +801,20 @@ void sgm_usage(FILE *fp)
 	      "512)\n"
 	      "    cdbsz    READ/WRITE cdb size (default: 10; raised when "
 	      "needed)\n"
+	      "    coe      1: continue on error: a batch whose sg READ fails "
+	      "with a medium\n"
+	      "             or hardware error is read again block by block, "
+	      "unreadable\n"
+	      "             blocks are zero-filled and listed; with --verify, "
+	      "every\n"
+	      "             miscompare is listed (default: 0, stop)\n"
+	      "    coe_limit  with coe: stop after CL consecutive unreadable "
+	      "blocks\n"
+	      "             (default: 0, no limit)\n"
 	      "    count    blocks to copy (default or -1: derived from the "
-	      "sizes, else\n"
-	      "             until the end of IFILE)\n"
+	      "sizes of the\n"
+	      "             sg and block devices, else until the end of "
+	      "IFILE)\n"
 	      "    dio      1: direct IO on OFILE, as oflag=dio (default: "
 	      "0)\n"
 	      "    fua      force unit access: 0: none (default), 1: OFILE, "
@@ -722,6 +832,11 @@ void sgm_usage(FILE *fp)
 	      "with oflag and\n"
 	      "             seek as OFILE (not stdout)\n"
 	      "    oflag    comma separated list of: " OFLAG_LIST "\n"
+	      "    retries  retry an sg command RETR times when it may "
+	      "succeed again: unit\n"
+	      "             attention, aborted command, busy, not ready "
+	      "in progress,\n"
+	      "             timeout (default: 1)\n"
 	      "    seek     blocks skipped at the start of OFILE (and "
 	      "OFILE2)\n"
 	      "    skip     blocks skipped at the start of IFILE\n"
@@ -734,13 +849,20 @@ void sgm_usage(FILE *fp)
 	      "             ,TO: timeout of each READ and WRITE in seconds "
 	      "(default: 60)\n"
 	      "    verbose  0: quiet (default), 1: more, 2 and up: "
-	      "debugging output\n"
-	      "    --dry-run|-d     check and open everything, copy "
+	      "debugging output\n", fp);
+	fputs("    --dry-run|-d     check and open everything, copy "
 	      "nothing\n"
 	      "    --help|-h        print this usage message, then exit\n"
-	      "    --progress|-p    report progress periodically on "
-	      "stderr\n"
+	      "    --progress|-p    report progress every 120 s on stderr "
+	      "(-pp: 60 s,\n"
+	      "                     -ppp: 30 s; --progress=SECS: every "
+	      "SECS)\n"
 	      "    --verbose|-v     increase verbosity (repeatable: -vvv)\n"
+	      "    --verify|-x      compare OFILE with IFILE instead of "
+	      "writing it: VERIFY\n"
+	      "                     with BYTCHK=1 on sg, read back "
+	      "otherwise; exit 14 at\n"
+	      "                     a miscompare\n"
 	      "    --version|-V     print the version, then exit\n\n"
 	      "Copy IFILE to OFILE like dd(1), with mmap-ed IO on sg "
 	      "devices.  smmap\n"

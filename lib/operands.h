@@ -22,18 +22,26 @@
 				   it as LBAs and bpt need: sgx_fit_cdbsz() */
 #define SGM_MAX_BS (1 << 24)	/* largest bs=, ibs=, obs= and bpt= */
 #define SGM_MAX_TIMEOUT 2147483	/* largest time=X,TO: seconds that fit in ms */
+#define SGM_DEF_RETRIES 1	/* retries= when not given */
+#define SGM_MAX_RETRIES 1000	/* largest retries= */
+#define SGM_PROGRESS_SEC 120	/* --progress or -p: every 2 minutes, as
+				   sg_dd; -pp every 60 s, -ppp every 30 s */
+#define SGM_MAX_PROGRESS 86400	/* largest --progress=SECS */
 
 /* Per-end flags from iflag= / oflag= (and dio=, fua=). */
 struct sgm_flags {
 	bool append;		/* O_APPEND on a non-sg output */
+	bool coe;		/* continue on error (as coe=1) */
 	bool dio;		/* SG_FLAG_DIRECT_IO on an sg end */
 	bool direct;		/* O_DIRECT on a non-sg end */
 	bool dpo;		/* DPO bit in READ/WRITE CDBs */
 	bool dsync;		/* O_SYNC on a non-sg end */
 	bool excl;		/* O_EXCL on open */
 	bool fua;		/* FUA bit in READ/WRITE CDBs */
+	bool nocreat;		/* never create of= (oflag only) */
 	bool null;		/* accepted and ignored, as in sg3_utils */
 	bool smmap;		/* shared mmap IO (see sg_reserve) */
+	bool verify;		/* WRITE, then VERIFY each batch (oflag only) */
 };
 
 struct sgm_opts {
@@ -41,12 +49,10 @@ struct sgm_opts {
 	const char *outf;	/* of=: NULL or "-" means stdout */
 	const char *out2f;	/* of2=: second destination, or NULL */
 	int bs;			/* bs= (ibs= and obs= must equal it) */
-	bool bs_given;		/* bs= was given (else SGM_DEF_BS) */
 	int bpt;		/* blocks per transfer, defaulted from bs */
 	bool bpt_given;		/* bpt= was given (else from bs) */
 	int cdbsz_in;		/* 6, 10, 12 or 16 for READ */
 	int cdbsz_out;		/* 6, 10, 12 or 16 for WRITE */
-	bool cdbsz_given;	/* cdbsz= was given (else auto) */
 	int64_t count;		/* blocks to copy; -1: derive from capacities */
 	int64_t skip;		/* input blocks skipped */
 	int64_t seek;		/* output blocks skipped */
@@ -58,7 +64,14 @@ struct sgm_opts {
 	int cmd_timeout;	/* time=X,TO: seconds per READ/WRITE; 0: 60 */
 	int verbose;		/* verbose= plus -v occurrences */
 	bool dry_run;		/* --dry-run: open and size, copy nothing */
-	bool progress;		/* --progress: periodic progress on stderr */
+	int progress;		/* seconds between progress reports; 0: none */
+	bool coe;		/* coe=1 or iflag=coe or oflag=coe: unreadable
+				   blocks zeroed, miscompares listed */
+	int64_t coe_limit;	/* stop after this many consecutive bad
+				   blocks; 0: no limit */
+	int retries;		/* retries of a command that may succeed when
+				   repeated (SGM_DEF_RETRIES) */
+	bool do_verify;		/* --verify: compare of= with if=, no WRITE */
 };
 
 /*
@@ -71,14 +84,24 @@ int sgm_parse(int argc, char *argv[], struct sgm_opts *op);
 /* Print the usage message (the --help text) to FP. */
 void sgm_usage(FILE *fp);
 
+/* What sgm_check_ends() needs to know of the ends, once opened. */
+struct sgm_kinds {
+	bool in_sg;		/* if= is an sg device */
+	bool out_sg;		/* of= is an sg device */
+	bool out2_sg;		/* of2= is an sg device */
+	bool out_readable;	/* of= can be read back: regular or block */
+};
+
 /*
  * The checks that need to know what each end is, so only the opener can
- * call them, right after opening: oflag=smmap and iflag=smmap need both
- * if= and of= to be sg devices.  IN_SG and OUT_SG tell whether if= and
- * of= are sg devices.  Returns 0, or SG_LIB_CONTRADICT after one line on
- * stderr.  (of2= may be any kind: a non-sg of2 is written from the buffer.)
+ * call them, right after opening and before creating anything:
+ * oflag=smmap and iflag=smmap need if= and of= to be sg devices; dpo and
+ * fua with cdbsz=6 matter only where an sg end sends the CDB; --verify
+ * and oflag=verify need an output that can be compared.  Returns 0, or
+ * SG_LIB_CONTRADICT after one line on stderr.  (of2= may be any kind: a
+ * non-sg of2 is written from the buffer.)
  */
-int sgm_check_ends(const struct sgm_opts *op, bool in_sg, bool out_sg);
+int sgm_check_ends(const struct sgm_opts *op, const struct sgm_kinds *k);
 
 /* True when NAME means stdin (as if=) or stdout (as of=): NULL or "-". */
 bool sgm_is_stdio(const char *name);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* sg_xfer.c - READ/WRITE CDBs and the SG_IO wrapper; see sg_xfer.h. */
+#include "msg.h"
 #include "config.h"
 
 #include <errno.h>
@@ -86,6 +87,22 @@ int sgx_build_rw_cdb(uint8_t *cdb, int cdbsz, bool is_write, uint64_t lba,
 	return 0;
 }
 
+int sgx_build_verify_cdb(uint8_t *cdb, int cdbsz, uint64_t lba,
+			 uint32_t blocks, bool dpo)
+{
+	static const uint8_t vr_op[4] = { 0x2f, 0x2f, 0xaf, 0x8f };
+	int res, k = size_class(cdbsz);
+
+	if (k == 0)
+		cdbsz = 10, k = 1;
+	res = sgx_build_rw_cdb(cdb, cdbsz, false, lba, blocks, dpo, false);
+	if (res)
+		return res;
+	cdb[0] = vr_op[k];
+	cdb[1] |= 0x02;		/* BYTCHK=1: compare with the data-out */
+	return cdbsz;
+}
+
 int sgx_fit_cdbsz(int cdbsz, uint64_t end_lba, uint32_t bpt, bool dpo_fua)
 {
 	static const int sizes[] = { 6, 10, 12, 16 };
@@ -114,23 +131,43 @@ static int sg_io_busy(int fd, struct sg_io_hdr *h)
 	return res < 0 ? res : 0;
 }
 
-/* Print a failed command's sense through libsgutils2; note the LBA. */
-static void report(const struct sgx_dev *d, bool is_write, uint64_t lba,
+const char *sgx_cmd_str(enum sgx_cmd cmd)
+{
+	return cmd == SGX_READ ? "READ" : cmd == SGX_WRITE ? "WRITE"
+							    : "VERIFY";
+}
+
+/* "READ from", "WRITE to", "VERIFY on": the lead of a message. */
+static const char *lead_str(enum sgx_cmd cmd)
+{
+	return cmd == SGX_READ ? "READ from" : cmd == SGX_WRITE ? "WRITE to"
+								 : "VERIFY on";
+}
+
+/*
+ * Note the LBA the sense names (medium error, miscompare); print the sense
+ * through libsgutils2 unless the caller lists such errors itself.
+ */
+static void report(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
 		   struct sg_io_hdr *h, int cat, struct sgx_result *res)
 {
+	bool listed = cat == SG_LIB_CAT_MEDIUM_HARD ||
+		      cat == SG_LIB_CAT_MISCOMPARE;
 	char lead[96];
 	uint64_t info;
 
-	snprintf(lead, sizeof(lead), "%s %s, lba=%" PRIu64,
-		 is_write ? "WRITE to" : "READ from", d->name, lba);
-	sg_chk_n_print3(lead, h, d->verbose > 1);
-	if (cat == SG_LIB_CAT_MEDIUM_HARD &&
-	    sg_get_sense_info_fld(h->sbp, h->sb_len_wr, &info)) {
+	if (listed && sg_get_sense_info_fld(h->sbp, h->sb_len_wr, &info)) {
 		res->lba_valid = true;
 		res->bad_lba = info;
-		pr2serr("medium error at lba=%" PRIu64 " [0x%" PRIx64 "] on %s\n",
-			info, info, d->name);
 	}
+	if (listed && d->quiet_medium)
+		return;
+	snprintf(lead, sizeof(lead), SGM_PFX "%s %s, lba=%" PRIu64,
+		 lead_str(cmd), d->name, lba);
+	sg_chk_n_print3(lead, h, d->verbose > 1);
+	if (res->lba_valid && cat == SG_LIB_CAT_MEDIUM_HARD)
+		pr2serr(SGM_PFX "medium error at lba=%" PRIu64 " [0x%" PRIx64
+			"] on %s\n", res->bad_lba, res->bad_lba, d->name);
 	if (d->verbose && cat == SG_LIB_CAT_ILLEGAL_REQ)
 		sg_print_command_len(h->cmdp, h->cmd_len);
 }
@@ -140,19 +177,18 @@ static void report(const struct sgx_dev *d, bool is_write, uint64_t lba,
  * the copy: the summary says so) and for EFAULT on a dio request (the
  * caller falls back to indirect IO and says that).
  */
-static void os_report(const struct sgx_dev *d, bool is_write, uint64_t lba,
-		      int err, unsigned int flags)
+static void os_report(const struct sgx_dev *d, enum sgx_cmd cmd,
+		      uint64_t lba, int err, unsigned int flags)
 {
 	if (err == EINTR || (err == EFAULT && (flags & SG_FLAG_DIRECT_IO)))
 		return;
-	pr2serr("%s %s, lba=%" PRIu64 ": SG_IO failed: %s\n",
-		is_write ? "WRITE to" : "READ from", d->name, lba,
-		strerror(err));
+	pr2serr(SGM_PFX "%s %s, lba=%" PRIu64 ": SG_IO failed: %s\n",
+		lead_str(cmd), d->name, lba, strerror(err));
 }
 
 /* One attempt: build the header, run it, categorise.  Convention above. */
 static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
-		   uint32_t len, void *buf, unsigned int flags,
+		   int cdb_len, uint32_t len, void *buf, unsigned int flags,
 		   uint8_t *sense, struct sg_io_hdr *h)
 {
 	static unsigned int pack_id;	/* tags commands in driver traces */
@@ -160,7 +196,7 @@ static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
 
 	memset(h, 0, sizeof(*h));
 	h->interface_id = 'S';
-	h->cmd_len = d->cdbsz;
+	h->cmd_len = (unsigned char)cdb_len;
 	h->cmdp = cdb;
 	h->dxfer_direction = is_write ? SG_DXFER_TO_DEV : SG_DXFER_FROM_DEV;
 	h->dxfer_len = len;
@@ -176,60 +212,88 @@ static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
 	return sg_err_category3(h);
 }
 
-bool sgx_retry_once(int cat, int *tries, const char *cmd, const char *name)
+bool sgx_retryable(int cat, const uint8_t *sense, int sense_len)
+{
+	struct sg_scsi_sense_hdr ssh;
+
+	switch (cat) {
+	case SG_LIB_CAT_UNIT_ATTENTION:
+	case SG_LIB_CAT_ABORTED_COMMAND:
+	case SG_LIB_CAT_BUSY:
+	case SG_LIB_CAT_TIMEOUT:
+		return true;
+	case SG_LIB_CAT_NOT_READY:
+		if (!sense || !sg_scsi_normalize_sense(sense, sense_len, &ssh))
+			return false;
+		/* 04/01 becoming ready, 04/07 operation in progress,
+		 * 04/1a start stop unit in progress, 04/1b sanitize ... */
+		return ssh.asc == 0x04 && (ssh.ascq == 0x01 || ssh.ascq == 0x07 ||
+					   ssh.ascq == 0x1a || ssh.ascq == 0x1b);
+	}
+	return false;
+}
+
+bool sgx_retry(int cat, const uint8_t *sense, int sense_len, int *tries,
+	       int max, const char *cmd, const char *name)
 {
 	char b[80];
 
-	if ((cat != SG_LIB_CAT_UNIT_ATTENTION &&
-	     cat != SG_LIB_CAT_ABORTED_COMMAND) || (*tries)++)
+	if (!sgx_retryable(cat, sense, sense_len) || *tries >= max)
 		return false;
-	pr2serr("%s on %s of %s, retrying once\n",
-		sg_get_category_sense_str(cat, sizeof(b), b, 0), cmd, name);
+	++*tries;
+	pr2serr(SGM_PFX "%s on %s of %s, retry %d of %d\n",
+		sg_get_category_sense_str(cat, sizeof(b), b, 0), cmd, name,
+		*tries, max);
 	return true;
 }
 
-int sgx_rw(const struct sgx_dev *d, bool is_write, uint64_t lba,
+int sgx_rw(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
 	   uint32_t blocks, void *buf, unsigned int flags,
 	   struct sgx_result *res)
 {
 	uint8_t cdb[SGX_MAX_CDBSZ], sense[SGX_SENSE_LEN];
+	bool is_write = cmd != SGX_READ;
 	struct sg_io_hdr h;
 	char b[128];
-	int cat, tries = 0;
+	int cat, len = d->cdbsz;
 
 	memset(res, 0, sizeof(*res));
-	if (sgx_build_rw_cdb(cdb, d->cdbsz, is_write, lba, blocks, d->dpo,
-			     d->fua)) {
-		pr2serr("cannot build a %d-byte %s CDB for lba=%" PRIu64
-			", blocks=%" PRIu32 "\n", d->cdbsz,
-			is_write ? "WRITE" : "READ", lba, blocks);
+	if (cmd == SGX_VERIFY)
+		len = sgx_build_verify_cdb(cdb, d->cdbsz, lba, blocks, d->dpo);
+	else if (sgx_build_rw_cdb(cdb, d->cdbsz, is_write, lba, blocks,
+				  d->dpo, d->fua))
+		len = -EINVAL;
+	if (len < 0) {
+		pr2serr(SGM_PFX "cannot build a %d-byte %s CDB for lba=%"
+			PRIu64 ", blocks=%" PRIu32 "\n", d->cdbsz,
+			sgx_cmd_str(cmd), lba, blocks);
 		return SG_LIB_SYNTAX_ERROR;
 	}
 	if (d->verbose > 2)
-		pr2serr("    %s cdb: %s\n", is_write ? "Write" : "Read",
-			sg_get_command_str(cdb, d->cdbsz, false, sizeof(b), b));
+		pr2serr(SGM_PFX "%s cdb: %s\n", cmd == SGX_READ ? "Read" :
+			cmd == SGX_WRITE ? "Write" : "Verify",
+			sg_get_command_str(cdb, len, false, sizeof(b), b));
 	for (;;) {
-		cat = attempt(d, is_write, cdb, blocks * (uint32_t)d->bs, buf,
-			      flags, sense, &h);
+		cat = attempt(d, is_write, cdb, len, blocks * (uint32_t)d->bs,
+			      buf, flags, sense, &h);
 		if (cat < 0) {
 			res->os_err = -cat;
-			os_report(d, is_write, lba, -cat, flags);
+			os_report(d, cmd, lba, -cat, flags);
 			return sg_convert_errno(-cat);
 		}
 		res->info = h.info;
 		res->resid = h.resid;
-		if (!sgx_retry_once(cat, &tries, is_write ? "WRITE" : "READ",
-				    d->name))
+		if (!sgx_retry(cat, sense, h.sb_len_wr, &res->retried,
+			       d->retries, sgx_cmd_str(cmd), d->name))
 			break;
-		res->retried = true;
 	}
 	if (cat == SG_LIB_CAT_RECOVERED) {
 		if (d->verbose)
-			sg_chk_n_print3("recovered error, continuing", &h,
-					d->verbose > 1);
+			sg_chk_n_print3(SGM_PFX "recovered error, continuing",
+					&h, d->verbose > 1);
 		return 0;
 	}
 	if (cat != SG_LIB_CAT_CLEAN)
-		report(d, is_write, lba, &h, cat, res);
+		report(d, cmd, lba, &h, cat, res);
 	return cat;
 }

@@ -34,6 +34,22 @@ int sgx_build_rw_cdb(uint8_t *cdb, int cdbsz, bool is_write, uint64_t lba,
 		     uint32_t blocks, bool dpo, bool fua);
 
 /*
+ * Build a VERIFY CDB with BYTCHK=1 (the data-out holds the blocks to
+ * compare) for blocks blocks at lba: VERIFY(10), (12) or (16) as cdbsz
+ * says; cdbsz 6 gives VERIFY(10), as there is no VERIFY(6).  Pure.
+ * Returns the CDB's size, or -EINVAL / -ERANGE as sgx_build_rw_cdb().
+ */
+int sgx_build_verify_cdb(uint8_t *cdb, int cdbsz, uint64_t lba,
+			 uint32_t blocks, bool dpo);
+
+/* The commands sgx_rw() sends. */
+enum sgx_cmd {
+	SGX_READ,		/* READ(6/10/12/16) */
+	SGX_WRITE,		/* WRITE(6/10/12/16) */
+	SGX_VERIFY,		/* VERIFY(10/12/16), BYTCHK=1: data-out */
+};
+
+/*
  * The smallest CDB size, not below cdbsz, whose fields can address every
  * command of a copy whose commands end at or before end_lba (exclusive)
  * and carry at most bpt blocks; dpo_fua rules out 6.  Pure.  Returns 6,
@@ -54,6 +70,9 @@ struct sgx_dev {
 	int bs;			/* logical block size in bytes */
 	int verbose;		/* >2: print each CDB; >1: raw sense too */
 	unsigned int timeout_ms;	/* per command; 0: SGX_TIMEOUT_MS */
+	int retries;		/* retries of a retryable error (sgx_retryable) */
+	bool quiet_medium;	/* no sense print for a medium error or a
+				   miscompare: the caller (coe) lists it */
 };
 
 /* What one command (after any retry) came back with. */
@@ -62,30 +81,46 @@ struct sgx_result {
 	int resid;		/* residual byte count */
 	int os_err;		/* errno when SG_IO itself failed, else 0 */
 	bool lba_valid;		/* bad_lba holds the sense information field */
-	uint64_t bad_lba;	/* first failing LBA of a medium error */
-	bool retried;		/* a unit attention / aborted command was retried */
+	uint64_t bad_lba;	/* the failing LBA a medium error or a
+				   miscompare names */
+	int retried;		/* retries done (sgx_retry) */
 };
 
 /*
- * The retry rule of the commands sent to sg devices: a unit attention or
- * an aborted command is retried once.  Returns true, after one line on
- * stderr ("<category> on CMD of NAME, retrying once"), when cat calls for
- * that retry and *tries counts none yet; the retry is counted in *tries.
+ * Whether an error of category cat can succeed when the command is sent
+ * again: a unit attention, an aborted command, BUSY, a timeout, or NOT
+ * READY with "in progress" additional sense (04/01 becoming ready, 04/07
+ * operation in progress, 04/1b sanitize..., as libsgutils2 decodes them;
+ * sense may be NULL, then NOT READY is not retried).  Never ILLEGAL
+ * REQUEST, DATA PROTECT, MEDIUM ERROR or MISCOMPARE.  Pure.
  */
-bool sgx_retry_once(int cat, int *tries, const char *cmd, const char *name);
+bool sgx_retryable(int cat, const uint8_t *sense, int sense_len);
 
 /*
- * READ (is_write false) or WRITE blocks blocks at lba on d.  buf becomes
- * dxferp (NULL with SG_FLAG_MMAP_IO), flags goes into sg_io_hdr.flags.
- * Retries EINTR (see sysio.h), EBUSY for a while (the reserve buffer of an
- * interrupted command is still in use), and once a unit attention or an
- * aborted command.  Decodes and prints sense with libsgutils2 on failure,
- * naming the medium error LBA; says why when SG_IO itself fails (quiet
- * for EINTR, and for EFAULT on a SG_FLAG_DIRECT_IO request, which the
- * caller may retry without dio).  Returns as described at the top.
+ * The retry rule of every command sent to sg devices: a retryable error
+ * (sgx_retryable) is retried up to max times.  Returns true, after one
+ * line on stderr ("sgm_dd: <category> on CMD of NAME, retry N of MAX"),
+ * when it calls for another try; the try is counted in *tries.
  */
-int sgx_rw(const struct sgx_dev *d, bool is_write, uint64_t lba,
+bool sgx_retry(int cat, const uint8_t *sense, int sense_len, int *tries,
+	       int max, const char *cmd, const char *name);
+
+/*
+ * Send cmd (READ, WRITE or VERIFY) for blocks blocks at lba on d.  buf
+ * becomes dxferp (NULL with SG_FLAG_MMAP_IO), flags goes into
+ * sg_io_hdr.flags.  Retries EINTR (see sysio.h), EBUSY for a while (the
+ * reserve buffer of an interrupted command is still in use), and up to
+ * d->retries times a retryable error (sgx_retry).  Decodes and prints
+ * sense with libsgutils2 on failure, naming the medium error LBA; says
+ * why when SG_IO itself fails (quiet for EINTR, and for EFAULT on a
+ * SG_FLAG_DIRECT_IO request, which the caller may retry without dio).
+ * Returns as described at the top.
+ */
+int sgx_rw(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
 	   uint32_t blocks, void *buf, unsigned int flags,
 	   struct sgx_result *res);
+
+/* "READ", "WRITE" or "VERIFY". */
+const char *sgx_cmd_str(enum sgx_cmd cmd);
 
 #endif /* SGSMMAP_SG_XFER_H */

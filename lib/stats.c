@@ -59,6 +59,7 @@ void sgs_install_signals(void)
 	install(SIGQUIT, on_fatal, 0);
 	install(SIGPIPE, on_fatal, 0);	/* stdout reader gone: EPIPE, summary */
 	install(SIGUSR1, on_info, SA_RESTART);
+	install(SIGXFSZ, SIG_IGN, 0);	/* EFBIG instead of a silent death */
 	sio_set_stop_flag(&sgs_fatal_sig);
 }
 
@@ -140,8 +141,9 @@ static void add_records(const struct sgs_stats *st, char *buf, int *off)
 	add(buf, off, "%" PRId64 "+%d records in\n", st->in_full,
 	    st->in_partial);
 	for (k = 0; k < st->nout; k++)
-		add(buf, off, "%" PRId64 "+%d records out%s\n",
-		    st->out[k].full, st->out[k].partial, st->out[k].label);
+		add(buf, off, "%" PRId64 "+%d records %s%s\n",
+		    st->out[k].full, st->out[k].partial,
+		    st->verified ? "verified" : "out", st->out[k].label);
 }
 
 /* Elapsed time and throughput of the blocks out so far. */
@@ -166,22 +168,69 @@ static void add_time(const struct sgs_stats *st, char *buf, int *off,
 /* write(2) the report to stderr. */
 static void emit(const char *buf, int len)
 {
+	size_t done;
+
 	if (len > 0)
-		(void)sio_write_full(STDERR_FILENO, buf, (size_t)len);
+		(void)sio_write_all(STDERR_FILENO, buf, (size_t)len, &done);
 }
 
-void sgs_summary(const struct sgs_stats *st)
+/* Where a stopped copy goes on: the whole blocks every output got (a
+ * partial block is written again). */
+static void add_resume(const struct sgs_stats *st, char *buf, int *off)
+{
+	int64_t done = INT64_MAX, rem = sgs_remaining(st);
+	int k;
+
+	for (k = 0; k < st->nout; k++)
+		if (st->out[k].full < done)
+			done = st->out[k].full;
+	if (rem > 0)
+		rem = st->req_count - done;
+
+	if (rem == 0)
+		return;
+	add(buf, off, "sgm_dd: to resume: skip=%" PRId64 " seek=%" PRId64,
+	    st->skip + done, st->seek + done);
+	if (rem > 0)
+		add(buf, off, " count=%" PRId64, rem);
+	add(buf, off, "\n");
+}
+
+/* The recovery counts, when there is something to count. */
+static void add_recovery(const struct sgs_stats *st, char *buf, int *off)
+{
+	if (st->unreadable)
+		add(buf, off, "%" PRId64 " unreadable blocks zero-filled (coe)\n",
+		    st->unreadable);
+	if (st->retried)
+		add(buf, off, "%" PRId64 " retries attempted\n", st->retried);
+	if (st->unrecovered)
+		add(buf, off, "%" PRId64 " unrecovered error(s)\n",
+		    st->unrecovered);
+	if (st->miscompares)
+		add(buf, off, "%" PRId64 " miscompare error(s)\n",
+		    st->miscompares);
+	if (st->verified_after)
+		add(buf, off, "%" PRId64 " blocks verified after writing\n",
+		    st->verified_after);
+}
+
+void sgs_summary(const struct sgs_stats *st, int status)
 {
 	char buf[REPORT_MAX];
 	int off = 0;
 	int64_t rem = sgs_remaining(st);
+	bool stopped = status || sgs_fatal_sig;
 
 	if (sgs_fatal_sig)
 		add(buf, &off, "Stopped by signal %d (%s)\n",
 		    (int)sgs_fatal_sig, strsignal(sgs_fatal_sig));
-	if (rem > 0)
+	if (stopped && rem > 0)
 		add(buf, &off, "  remaining block count=%" PRId64 "\n", rem);
+	if (stopped && st->started)
+		add_resume(st, buf, &off);
 	add_records(st, buf, &off);
+	add_recovery(st, buf, &off);
 	if (st->smmap && st->verbose >= 1)
 		add(buf, &off, "shared mmap IO: requested %" PRId64 ", done %"
 		    PRId64 "\n", st->smmap_req, st->smmap_done);
@@ -223,7 +272,7 @@ bool sgs_poll(struct sgs_stats *st)
 		return true;
 	if (st->progress && st->started) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		due = secs(&st->last, &now) >= SGS_PROGRESS_SEC;
+		due = secs(&st->last, &now) >= st->progress;
 		if (due)
 			st->last = now;
 	}

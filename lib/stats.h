@@ -16,7 +16,6 @@
 #include <time.h>
 
 #define SGS_MAX_OUT 2		/* of= and of2= */
-#define SGS_PROGRESS_SEC 2	/* --progress reports this often */
 
 /* Counts for one destination. */
 struct sgs_out {
@@ -29,7 +28,10 @@ struct sgs_stats {
 	int bs;			/* block size, for throughput */
 	int verbose;		/* verbose=: 1 adds the smmap line */
 	bool do_time;		/* time=1: print elapsed time, throughput */
-	bool progress;		/* --progress: report every SGS_PROGRESS_SEC */
+	int progress;		/* --progress: seconds between reports, 0 none */
+	bool verified;		/* --verify: "records verified", not "out" */
+	int64_t skip;		/* skip= of the copy, for the resume line */
+	int64_t seek;		/* seek= of the copy, for the resume line */
 	int64_t req_count;	/* blocks asked for; -1: until end of input */
 	int64_t in_full;	/* whole blocks read */
 	int in_partial;		/* partial blocks read (end of a file) */
@@ -40,6 +42,11 @@ struct sgs_stats {
 	int64_t smmap_done;	/* of those, the info bit said shared */
 	int64_t dio_not_done;	/* dio asked for, indirect IO done */
 	int64_t sum_resid;	/* residual bytes reported by sg READs */
+	int64_t retried;	/* commands sent again (retries=) */
+	int64_t unrecovered;	/* commands that failed after their retries */
+	int64_t unreadable;	/* blocks coe zero-filled */
+	int64_t miscompares;	/* blocks VERIFY or a read-back found different */
+	int64_t verified_after;	/* blocks oflag=verify checked after writing */
 	struct timespec start;	/* when the copy loop started */
 	struct timespec last;	/* when progress was last reported */
 	bool started;		/* start is valid */
@@ -53,9 +60,11 @@ extern volatile sig_atomic_t sgs_info_req;
 void sgs_init(struct sgs_stats *st, int bs, int64_t req_count, int nout);
 
 /*
- * Install the handlers: SIGINT, SIGTERM, SIGQUIT and SIGPIPE set
- * sgs_fatal_sig (and make EINTR final in sysio); SIGUSR1 sets
- * sgs_info_req.  Signals ignored at start (nohup) stay ignored.
+ * Install the handlers, before anything is opened or skipped: SIGINT,
+ * SIGTERM, SIGQUIT and SIGPIPE set sgs_fatal_sig (and make EINTR final in
+ * sysio); SIGUSR1 sets sgs_info_req.  Signals ignored at start (nohup)
+ * stay ignored.  SIGXFSZ is ignored: a write past RLIMIT_FSIZE then fails
+ * with EFBIG, which is reported like any write error.
  */
 void sgs_install_signals(void);
 
@@ -72,8 +81,13 @@ bool sgs_poll(struct sgs_stats *st);
 /* Blocks the copy still owes: req_count minus blocks out (-1 if open). */
 int64_t sgs_remaining(const struct sgs_stats *st);
 
-/* The closing report: remaining count, records in/out, smmap, dio, time. */
-void sgs_summary(const struct sgs_stats *st);
+/*
+ * The closing report: records in/out, smmap, dio, recovery counts, time.
+ * When the copy stopped early (status non-zero or a signal) it starts with
+ * the remaining block count and a line "sgm_dd: to resume: skip=N seek=N
+ * [count=N]" computed from the blocks every output really got.
+ */
+void sgs_summary(const struct sgs_stats *st, int status);
 
 /* After the summary of an interrupted copy: die by the pending signal
  * with its default action.  Returns only if that did not kill us. */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* sysio.c - EINTR-retrying system calls; see sysio.h for the convention. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1	/* O_DIRECT */
+#endif
 #include "config.h"
 
 #include <errno.h>
@@ -37,36 +40,75 @@ int sio_ioctl(int fd, unsigned long req, void *arg)
 	return res < 0 ? -errno : res;
 }
 
-/*
- * The loop of sio_read_full() and sio_write_full(): move len bytes
- * between fd and buf (which a write only reads).  A call that moves
- * nothing ends it: end of file for a read, a full device for a write.
- */
-static ssize_t move_full(int fd, char *buf, size_t len, bool is_write)
+ssize_t sio_read_full(int fd, void *buf, size_t len)
 {
 	size_t done = 0;
 	ssize_t n;
 
 	while (done < len) {
-		RETRY(n, is_write ? write(fd, buf + done, len - done)
-				  : read(fd, buf + done, len - done));
+		RETRY(n, read(fd, (char *)buf + done, len - done));
 		if (n < 0)
 			return done ? (ssize_t)done : -errno;
 		if (n == 0)
-			return done || !is_write ? (ssize_t)done : -ENOSPC;
+			break;
 		done += n;
 	}
 	return done;
 }
 
-ssize_t sio_read_full(int fd, void *buf, size_t len)
+ssize_t sio_pread_full(int fd, void *buf, size_t len, off_t off)
 {
-	return move_full(fd, buf, len, false);
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		RETRY(n, pread(fd, (char *)buf + done, len - done,
+			       off + (off_t)done));
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
 }
 
-ssize_t sio_write_full(int fd, const void *buf, size_t len)
+int sio_write_all(int fd, const void *buf, size_t len, size_t *done)
 {
-	return move_full(fd, (char *)buf, len, true);
+	ssize_t n;
+
+	*done = 0;
+	while (*done < len) {
+		RETRY(n, write(fd, (const char *)buf + *done, len - *done));
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENOSPC;
+		*done += n;
+	}
+	return 0;
+}
+
+int sio_drop_direct(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_DIRECT) < 0)
+		return -errno;
+	return 0;
+}
+
+int sio_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return -(errno ? errno : EBADF);
+	}
+	return 0;
 }
 
 int sio_open(const char *path, int flags, mode_t mode)
@@ -80,14 +122,6 @@ int sio_open(const char *path, int flags, mode_t mode)
 int sio_seek(int fd, off_t off)
 {
 	return lseek(fd, off, SEEK_SET) == (off_t)-1 ? -errno : 0;
-}
-
-int sio_stat(const char *path, struct stat *st)
-{
-	int res;
-
-	RETRY(res, stat(path, st));
-	return res < 0 ? -errno : 0;
 }
 
 int sio_fstat(int fd, struct stat *st)

@@ -31,12 +31,26 @@ int sio_ioctl(int fd, unsigned long req, void *arg);
  */
 ssize_t sio_read_full(int fd, void *buf, size_t len);
 
+/* pread(2) until len bytes or end of file from offset off: the bytes
+ * read, or -errno. */
+ssize_t sio_pread_full(int fd, void *buf, size_t len, off_t off);
+
 /*
- * Write all len bytes, looping over short writes.  Returns len, a shorter
- * count when the file or device filled up (a zero-byte write) or an error
- * came after some bytes, or -errno when the error came before any byte.
+ * Write all len bytes, looping over short writes.  Returns 0, or -errno of
+ * the write that failed (-ENOSPC for a write that moved nothing); in both
+ * cases *done is the count of bytes that were written before it.
  */
-ssize_t sio_write_full(int fd, const void *buf, size_t len);
+int sio_write_all(int fd, const void *buf, size_t len, size_t *done);
+
+/* Turn O_DIRECT off on fd (for an unaligned tail): 0 or -errno. */
+int sio_drop_direct(int fd);
+
+/*
+ * Open /dev/null onto whichever of descriptors 0, 1 and 2 is closed, so
+ * that no file opened later takes their place (and gets the messages
+ * meant for stderr).  Returns 0 or -errno.
+ */
+int sio_std_fds(void);
 
 /* open(2) with EINTR retry: the fd or -errno. */
 int sio_open(const char *path, int flags, mode_t mode);
@@ -44,8 +58,7 @@ int sio_open(const char *path, int flags, mode_t mode);
 /* lseek(fd, off, SEEK_SET): 0 or -errno. */
 int sio_seek(int fd, off_t off);
 
-/* stat(2) and fstat(2) into *st: 0 or -errno. */
-int sio_stat(const char *path, struct stat *st);
+/* fstat(2) into *st: 0 or -errno. */
 int sio_fstat(int fd, struct stat *st);
 
 /* fsync(2) with EINTR retry: 0 or -errno. */

@@ -242,6 +242,7 @@ static const struct copy_case copy_cases[] = {
 	 * /proc/self/mem at address 0 fails with EIO) */
 	{ "if=/proc/self/mem of=@/o11 count=4", SG_LIB_OS_BASE_ERR + EIO,
 	  "o11", 0, 0, 0, "Input/output error\n  remaining block count=4\n"
+	  "sgm_dd: to resume: skip=0 seek=0 count=4\n"
 	  "0+0 records in\n0+0 records out\n" },
 };
 

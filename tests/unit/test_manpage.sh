@@ -68,7 +68,7 @@ ok $? "sgm_dd --help: usage on stdout, nothing on stderr, exit 0 (got $st)"
 
 # --- the names, as the help lists them ------------------------------------
 # operands: the "    name     text" lines of the "where:" list
-sed -n 's/^    \([a-z0-9][a-z0-9]*\)  .*/\1/p' "$tmp/help" | sort -u \
+sed -n 's/^    \([a-z0-9][a-z0-9_]*\)  .*/\1/p' "$tmp/help" | sort -u \
 	>"$tmp/h.operands"
 # options: --long|-s pairs
 sed -n 's/^    \(--[a-z-]*\)|\(-[a-zA-Z]\) .*/\1 \2/p' "$tmp/help" | sort -u \
@@ -84,7 +84,7 @@ sort -u "$tmp/h.iflag" "$tmp/h.oflag" >"$tmp/h.flags"
 section() {	# section NAME: the page's lines from .SH NAME to the next .SH
 	sed -n "/^\\.SH \"*$1\"*\$/,/^\\.SH /p" "$page"
 }
-section OPTIONS | sed -n 's/^\\fB\([a-z0-9]*\)=\\fR.*/\1/p' | sort -u \
+section OPTIONS | sed -n 's/^\\fB\([a-z0-9_]*\)=\\fR.*/\1/p' | sort -u \
 	>"$tmp/m.operands"
 section OPTIONS |
 	sed -n 's/^\\fB\\-\([a-zA-Z]\)\\fR, \\fB\(\\-\\-[a-z\\-]*\)\\fR$/\2 -\1/p' |
@@ -95,7 +95,7 @@ section FLAGS | sed -n '/^\.TP$/{n;s/^\.B \([a-z0-9]*\)$/\1/p;}' | sort -u \
 section FLAGS | sed -n '/^\.TP$/{n;s/^\.B \([a-z0-9]*\)$/\1/;h;n;/^(oflag only)/{g;p;};}' |
 	sort -u >"$tmp/m.oflag_only"
 comm -23 "$tmp/m.flags" "$tmp/m.oflag_only" >"$tmp/m.iflag"
-section SYNOPSIS | grep -o '\\fI[a-z0-9]*=' | sed 's/^\\fI//; s/=$//' |
+section SYNOPSIS | grep -o '\\fI[a-z0-9_]*=' | sed 's/^\\fI//; s/=$//' |
 	sort -u >"$tmp/m.synopsis"
 
 # --- every name of the help is in the page ---------------------------------

@@ -96,12 +96,13 @@ static void defaults(void)
 	struct sgm_opts o;
 	bool ok = parse_good("if=/dev/sg0 of=/dev/sg1", &o);
 
-	tap_ok(ok && o.bs == 512 && !o.bs_given && o.bpt == 128 &&
+	tap_ok(ok && o.bs == 512 && o.bpt == 128 &&
 	       !o.bpt_given && o.cdbsz_in == 10 && o.cdbsz_out == 10 &&
-	       !o.cdbsz_given && o.count == -1 && o.skip == 0 &&
+	       o.count == -1 && o.skip == 0 &&
 	       o.seek == 0 && o.out2f == NULL && !o.do_sync && !o.do_time &&
-	       o.verbose == 0 && !o.dry_run && !o.progress,
-	       "defaults: bs 512, bpt 128, cdbsz 10, count -1");
+	       o.verbose == 0 && !o.dry_run && !o.progress && !o.coe &&
+	       o.coe_limit == 0 && o.retries == 1 && !o.do_verify,
+	       "defaults: bs 512, bpt 128, cdbsz 10, count -1, retries 1");
 	tap_ok(ok && strcmp(o.inf, "/dev/sg0") == 0 &&
 	       strcmp(o.outf, "/dev/sg1") == 0, "if= and of= kept");
 	ok = parse_good("if=a", &o);
@@ -110,7 +111,7 @@ static void defaults(void)
 	ok = parse_good("of=b", &o);
 	tap_ok(ok && sgm_is_stdio(o.inf), "if= defaults to stdin");
 	ok = parse_good("if=a of=b bs=2048", &o);
-	tap_ok(ok && o.bpt == 32 && o.bs_given, "bs=2048: bpt 32");
+	tap_ok(ok && o.bpt == 32, "bs=2048: bpt 32");
 	ok = parse_good("if=a of=b bs=2047", &o);
 	tap_ok(ok && o.bpt == 128, "bs=2047: bpt 128");
 	ok = parse_good("if=a of=b bs=4k", &o);
@@ -122,7 +123,7 @@ static void defaults(void)
 	ok = parse_good("if=a of=b ibs=512", &o);
 	tap_ok(ok, "ibs=512 equals the default bs");
 	ok = parse_good("if=a of=b cdbsz=16", &o);
-	tap_ok(ok && o.cdbsz_in == 16 && o.cdbsz_out == 16 && o.cdbsz_given,
+	tap_ok(ok && o.cdbsz_in == 16 && o.cdbsz_out == 16,
 	       "cdbsz=16 sets both directions");
 	ok = parse_good("if=a of=b cdbsz=6", &o);
 	tap_ok(ok && o.cdbsz_in == 6, "cdbsz=6 without dpo/fua");
@@ -216,6 +217,77 @@ static void options(void)
 	ok = parse_good("if=a of=b -dpv", &o);
 	tap_ok(ok && o.dry_run && o.progress && o.verbose == 1,
 	       "short options cluster: -dpv");
+	ok = parse_good("if=a of=b -p", &o);
+	tap_ok(ok && o.progress == 120, "-p: every 120 s, as sg_dd");
+	ok = parse_good("if=a of=b -pp", &o);
+	tap_ok(ok && o.progress == 60, "-pp: every 60 s");
+	ok = parse_good("if=a of=b -ppp -p", &o);
+	tap_ok(ok && o.progress == 30, "-ppp and more: every 30 s");
+	ok = parse_good("if=a of=b --progress=5", &o);
+	tap_ok(ok && o.progress == 5, "--progress=5: every 5 s");
+	ok = parse_good("if=a of=b -x", &o);
+	tap_ok(ok && o.do_verify, "-x is --verify");
+	ok = parse_good("if=a of=b --verify", &o);
+	tap_ok(ok && o.do_verify, "--verify");
+}
+
+/*
+ * Stock sgm_dd 1.46 command lines run unchanged, with the same meaning:
+ * verb*= for verbose=, --verb*, --vers*, --help*, --dry-run*, switches
+ * taking any number (!!N), coe= (ignored by stock, meant here).
+ */
+static void stock_lines(void)
+{
+	char out[8192], err[512];
+	struct tap_capture c;
+	struct sgm_opts o;
+	bool ok;
+	int ret;
+
+	ok = parse_good("if=a of=b verb=3", &o);
+	tap_ok(ok && o.verbose == 3, "verb=3 is verbose=3 (stock: \"verb\")");
+	ok = parse_good("if=a of=b verbosity=2", &o);
+	tap_ok(ok && o.verbose == 2, "verbosity=2 is verbose=2");
+	ok = parse_good("if=a of=b --verb --verbose", &o);
+	tap_ok(ok && o.verbose == 2, "--verb is --verbose");
+	ok = parse_good("if=a of=b dio=2 sync=5 time=3", &o);
+	tap_ok(ok && o.oflag.dio && o.do_sync && o.do_time,
+	       "dio=2 sync=5 time=3: any non-zero number is on");
+	ok = parse_good("if=a of=b time=2,7", &o);
+	tap_ok(ok && o.do_time && o.cmd_timeout == 7, "time=2,7");
+	ok = parse_good("if=a of=b fua=7", &o);
+	tap_ok(ok && o.oflag.fua && o.iflag.fua, "fua=7: bits 0 and 1");
+	ok = parse_good("if=a of=b coe=1", &o);
+	tap_ok(ok && o.coe, "coe=1 continues on error");
+	ok = parse_good("if=a of=b coe=0", &o);
+	tap_ok(ok && !o.coe, "coe=0");
+	ok = parse_good("if=a of=b iflag=coe", &o);
+	tap_ok(ok && o.coe, "iflag=coe is coe=1");
+	ok = parse_good("if=a of=b oflag=coe coe_limit=5 retries=3", &o);
+	tap_ok(ok && o.coe && o.coe_limit == 5 && o.retries == 3,
+	       "oflag=coe coe_limit=5 retries=3");
+	ok = parse_good("if=a of=b retries=0", &o);
+	tap_ok(ok && o.retries == 0, "retries=0: no retry at all");
+	ok = parse_good("if=a of=b oflag=nocreat,verify", &o);
+	tap_ok(ok && o.oflag.nocreat && o.oflag.verify,
+	       "oflag=nocreat,verify");
+	ok = parse_good("if=a of=b count=9223372036854775807", &o);
+	tap_ok(ok && o.count == INT64_MAX, "count=2^63-1 (\"infinity\")");
+	ok = parse_good("if=a of=b count=1e", &o);
+	tap_ok(ok, "count=1e: bounded by the ends, not refused");
+	ok = parse_good("if=a of=b cdbsz=6 oflag=fua", &o);
+	tap_ok(ok, "cdbsz=6 oflag=fua: checked only once an sg end uses it");
+	tap_capture_begin(&c, stdout);
+	ret = parse_line("--helpme", &o, err, sizeof(err));
+	tap_capture_end(&c, out, sizeof(out));
+	tap_ok(ret == -1 && strncmp(out, "Usage: ", 7) == 0, "--helpme is --help");
+	tap_capture_begin(&c, stdout);
+	ret = parse_line("--vers", &o, err, sizeof(err));
+	tap_capture_end(&c, out, sizeof(out));
+	tap_ok(ret == -1 && strncmp(out, "sgm_dd ", 7) == 0,
+	       "--vers is --version");
+	ok = parse_good("if=a of=b --dry-run-please", &o);
+	tap_ok(ok && o.dry_run, "--dry-run... as stock matches it");
 }
 
 /* parse_line() with stdout captured too, into OUT. */
@@ -275,28 +347,56 @@ static void empty_args(void)
 	       "empty arguments are skipped, as sg3_utils");
 }
 
-/* sgm_check_ends(): smmap needs sg at both ends; one line, exit 31. */
+/* sgm_check_ends(): smmap needs sg at both ends, dpo/fua with cdbsz=6
+ * only where sg ends send CDBs, --verify a comparable output; one line,
+ * exit 31. */
 static void check_ends(void)
 {
 	static const struct {
 		const char *line;	/* operands */
-		bool in_sg, out_sg;	/* what the opener found */
+		struct sgm_kinds k;	/* what the opener found: in sg, out
+					   sg, of2 sg, out readable */
 		int exp;		/* expected status */
 		const char *msg;	/* expected stderr */
 	} cases[] = {
-		{ "if=a of=b", false, false, 0, "" },
-		{ "if=a of=b oflag=dio", false, true, 0, "" },
-		{ "if=a of=b oflag=smmap", true, true, 0, "" },
-		{ "if=a of=b iflag=smmap", true, true, 0, "" },
-		{ "if=a of=b oflag=smmap", false, true, SG_LIB_CONTRADICT,
+		{ "if=a of=b", { false, false, false, true }, 0, "" },
+		{ "if=a of=b oflag=dio", { false, true, false, false }, 0, "" },
+		{ "if=a of=b oflag=smmap", { true, true, false, false }, 0, "" },
+		{ "if=a of=b iflag=smmap", { true, true, false, false }, 0, "" },
+		{ "if=a of=b oflag=smmap", { false, true, false, false },
+		  SG_LIB_CONTRADICT,
 		  "sgm_dd: oflag=smmap needs if= to be an sg device: a is not\n" },
-		{ "if=a of=b oflag=smmap", true, false, SG_LIB_CONTRADICT,
+		{ "if=a of=b oflag=smmap", { true, false, false, true },
+		  SG_LIB_CONTRADICT,
 		  "sgm_dd: oflag=smmap needs of= to be an sg device: b is not\n" },
-		{ "if=a of=b iflag=smmap", false, true, SG_LIB_CONTRADICT,
+		{ "if=a of=b iflag=smmap", { false, true, false, false },
+		  SG_LIB_CONTRADICT,
 		  "sgm_dd: iflag=smmap needs if= to be an sg device: a is not\n" },
-		{ "if=a of=b iflag=smmap", true, false, SG_LIB_CONTRADICT,
+		{ "if=a of=b iflag=smmap", { true, false, false, true },
+		  SG_LIB_CONTRADICT,
 		  "sgm_dd: iflag=smmap needs of= to be an sg device: b is not\n" },
-		{ "if=a of=b of2=c oflag=smmap", true, true, 0, "" },
+		{ "if=a of=b of2=c oflag=smmap", { true, true, false, true }, 0,
+		  "" },
+		{ "if=a of=b cdbsz=6 oflag=fua", { false, false, false, true },
+		  0, "" },
+		{ "if=a of=b cdbsz=6 iflag=dpo", { false, true, false, false },
+		  0, "" },
+		{ "if=a of=b cdbsz=6 oflag=fua", { false, true, false, false },
+		  SG_LIB_CONTRADICT, "sgm_dd: cdbsz=6 has no DPO or FUA bit; "
+		  "drop dpo/fua or use cdbsz=10\n" },
+		{ "if=a of=b of2=c cdbsz=6 oflag=dpo", { false, false, true,
+		  true }, SG_LIB_CONTRADICT, "sgm_dd: cdbsz=6 has no DPO or "
+		  "FUA bit; drop dpo/fua or use cdbsz=10\n" },
+		{ "if=a of=b cdbsz=6 iflag=fua", { true, false, false, true },
+		  SG_LIB_CONTRADICT, "sgm_dd: cdbsz=6 has no DPO or FUA bit; "
+		  "drop dpo/fua or use cdbsz=10\n" },
+		{ "if=a of=b --verify", { true, false, false, false },
+		  SG_LIB_CONTRADICT, "sgm_dd: --verify needs of= to be an sg "
+		  "device, a regular file or a block device\n" },
+		{ "if=a of=b oflag=verify", { true, false, false, false },
+		  SG_LIB_CONTRADICT, "sgm_dd: oflag=verify needs of= to be an "
+		  "sg device, a regular file or a block device\n" },
+		{ "if=a of=b --verify", { true, false, false, true }, 0, "" },
 	};
 	struct tap_capture c;
 	struct sgm_opts o;
@@ -310,12 +410,12 @@ static void check_ends(void)
 			continue;
 		}
 		tap_capture_begin(&c, stderr);
-		ret = sgm_check_ends(&o, cases[i].in_sg, cases[i].out_sg);
+		ret = sgm_check_ends(&o, &cases[i].k);
 		tap_capture_end(&c, err, sizeof(err));
 		if (!tap_ok(ret == cases[i].exp && strcmp(err, cases[i].msg) == 0,
 			    "sgm_check_ends('%s', in %s, out %s) -> %d",
-			    cases[i].line, cases[i].in_sg ? "sg" : "not sg",
-			    cases[i].out_sg ? "sg" : "not sg", cases[i].exp))
+			    cases[i].line, cases[i].k.in_sg ? "sg" : "not sg",
+			    cases[i].k.out_sg ? "sg" : "not sg", cases[i].exp))
 			tap_diag("got %d, \"%s\"", ret, err);
 	}
 	tap_ok(sgm_is_stdio(NULL) && sgm_is_stdio("-") && !sgm_is_stdio("a") &&
@@ -328,6 +428,7 @@ int main(void)
 {
 	golden_file();
 	defaults();
+	stock_lines();
 	numbers();
 	flags();
 	options();

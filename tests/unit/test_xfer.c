@@ -174,29 +174,81 @@ static void fit_then_build(void)
 	       "command");
 }
 
-/* sgx_retry_once(): one retry of a unit attention or aborted command. */
-static void retry_once(void)
+/* sgx_retry(): retryable errors up to the maximum, one line each; never
+ * medium error, illegal request, data protect, miscompare. */
+static void retries(void)
 {
 	static const char sg[] = "/dev/sg9";	/* a name for the messages */
+	/* fixed sense: NOT READY, 04/01 becoming ready; then 04/02 (needs
+	 * START UNIT: retrying cannot help) */
+	static const uint8_t becoming[18] = { 0x70, 0, 0x02, 0, 0, 0, 0, 10,
+					      0, 0, 0, 0, 0x04, 0x01 };
+	static const uint8_t stopped[18] = { 0x70, 0, 0x02, 0, 0, 0, 0, 10,
+					     0, 0, 0, 0, 0x04, 0x02 };
 	struct tap_capture c;
 	char err[512];
-	bool r1, r2, r3, r4;
-	int tries = 0, tries2 = 0;
+	bool r1, r2, r3, r4, r5;
+	int tries = 0, tries2 = 0, tries3 = 0;
 
 	tap_capture_begin(&c, stderr);
-	r1 = sgx_retry_once(SG_LIB_CAT_UNIT_ATTENTION, &tries, "READ", sg);
-	r2 = sgx_retry_once(SG_LIB_CAT_UNIT_ATTENTION, &tries, "READ", sg);
-	r3 = sgx_retry_once(SG_LIB_CAT_MEDIUM_HARD, &tries2, "WRITE", sg);
-	r4 = sgx_retry_once(SG_LIB_CAT_ABORTED_COMMAND, &tries2, "WRITE", sg);
+	r1 = sgx_retry(SG_LIB_CAT_UNIT_ATTENTION, NULL, 0, &tries, 2, "READ",
+		       sg);
+	r2 = sgx_retry(SG_LIB_CAT_UNIT_ATTENTION, NULL, 0, &tries, 2, "READ",
+		       sg);
+	r3 = sgx_retry(SG_LIB_CAT_UNIT_ATTENTION, NULL, 0, &tries, 2, "READ",
+		       sg);
+	r4 = sgx_retry(SG_LIB_CAT_MEDIUM_HARD, NULL, 0, &tries2, 5, "WRITE",
+		       sg);
+	r5 = sgx_retry(SG_LIB_CAT_ABORTED_COMMAND, NULL, 0, &tries3, 0,
+		       "WRITE", sg);
 	tap_capture_end(&c, err, sizeof(err));
-	tap_ok(r1 && !r2 && tries == 2, "unit attention: retried once only");
-	tap_ok(!r3 && r4 && tries2 == 1,
-	       "medium error: no retry; aborted command: retried");
-	if (!tap_ok(strcmp(err, "Unit attention on READ of /dev/sg9, retrying "
-			   "once\nAborted command on WRITE of /dev/sg9, "
-			   "retrying once\n") == 0,
+	tap_ok(r1 && r2 && !r3 && tries == 2,
+	       "unit attention: retried twice with max 2, then no more");
+	tap_ok(!r4 && tries2 == 0, "medium error: never retried");
+	tap_ok(!r5 && tries3 == 0, "retries=0: no retry at all");
+	if (!tap_ok(strcmp(err, "sgm_dd: Unit attention on READ of /dev/sg9, "
+			   "retry 1 of 2\nsgm_dd: Unit attention on READ of "
+			   "/dev/sg9, retry 2 of 2\n") == 0,
 		    "one line on stderr per retry"))
 		tap_diag("got \"%s\"", err);
+	tap_ok(sgx_retryable(SG_LIB_CAT_ABORTED_COMMAND, NULL, 0) &&
+	       sgx_retryable(SG_LIB_CAT_TIMEOUT, NULL, 0) &&
+	       sgx_retryable(SG_LIB_CAT_BUSY, NULL, 0),
+	       "aborted command, timeout, busy: retryable");
+	tap_ok(!sgx_retryable(SG_LIB_CAT_ILLEGAL_REQ, NULL, 0) &&
+	       !sgx_retryable(SG_LIB_CAT_DATA_PROTECT, NULL, 0) &&
+	       !sgx_retryable(SG_LIB_CAT_MISCOMPARE, NULL, 0) &&
+	       !sgx_retryable(SG_LIB_LBA_OUT_OF_RANGE, NULL, 0),
+	       "illegal request, data protect, miscompare, LBA out of range: "
+	       "not retryable");
+	tap_ok(sgx_retryable(SG_LIB_CAT_NOT_READY, becoming, 18) &&
+	       !sgx_retryable(SG_LIB_CAT_NOT_READY, stopped, 18) &&
+	       !sgx_retryable(SG_LIB_CAT_NOT_READY, NULL, 0),
+	       "not ready: retried only while becoming ready / in progress");
+}
+
+/* sgx_build_verify_cdb(): VERIFY(10/12/16) with BYTCHK=1; 6 gives 10. */
+static void verify_cdb(void)
+{
+	uint8_t cdb[16];
+	int n;
+
+	n = sgx_build_verify_cdb(cdb, 10, 0x12345678, 0x20, true);
+	tap_ok(n == 10 && cdb[0] == 0x2f && cdb[1] == 0x12 &&
+	       cdb[2] == 0x12 && cdb[5] == 0x78 && cdb[7] == 0 &&
+	       cdb[8] == 0x20, "VERIFY(10): opcode 2f, DPO, BYTCHK=1, lba, "
+	       "length");
+	n = sgx_build_verify_cdb(cdb, 6, 7, 1, false);
+	tap_ok(n == 10 && cdb[0] == 0x2f && cdb[1] == 0x02 && cdb[5] == 7,
+	       "cdbsz=6: VERIFY(10), there is no VERIFY(6)");
+	n = sgx_build_verify_cdb(cdb, 16, 0x100000000ULL, 300, false);
+	tap_ok(n == 16 && cdb[0] == 0x8f && cdb[1] == 0x02 && cdb[5] == 1 &&
+	       cdb[12] == 1 && cdb[13] == 44, "VERIFY(16): opcode 8f, 64-bit "
+	       "lba");
+	n = sgx_build_verify_cdb(cdb, 12, 5, 2, false);
+	tap_ok(n == 12 && cdb[0] == 0xaf && cdb[9] == 2, "VERIFY(12): af");
+	tap_ok(sgx_build_verify_cdb(cdb, 10, 0x100000000ULL, 1, false) ==
+	       -ERANGE, "VERIFY(10) past 2^32: -ERANGE");
 }
 
 int main(void)
@@ -207,6 +259,7 @@ int main(void)
 		check_cdb(&cdb_cases[i]);
 	fit_cdbsz();
 	fit_then_build();
-	retry_once();
+	retries();
+	verify_cdb();
 	return tap_done();
 }

@@ -31,8 +31,9 @@ sdebug_set opts 0
 expect_line med.err "48+0 records in"
 expect_line med.err "48+0 records out"
 expect_line med.err "  remaining block count=52"
-expect_grep med.err "^medium error at lba=[0-9]+ "
-[ $m = 4660 ] && expect_grep med.err "^medium error at lba=4660 \\[0x1234\\] on $SG_IN"
+expect_line med.err "sgm_dd: to resume: skip=$((m - 60 + 48)) seek=48 count=52"
+expect_grep med.err "^sgm_dd: medium error at lba=[0-9]+ "
+[ $m = 4660 ] && expect_grep med.err "^sgm_dd: medium error at lba=4660 \\[0x1234\\] on $SG_IN"
 expect_grep med.err "Medium Error"
 expect_same "$SD_IN" "$SD_OUT" 48 $((m - 60)) 0
 records med_sg_dd.err | head -1 | grep -qx "48+0 records in" ||
@@ -56,10 +57,11 @@ sdebug_set every_nth 0
 sdebug_set opts 0
 sdebug_set delay 0
 [ "$rc" = 0 ] || { sed 's/^/# | /' ab.err; fail "aborted commands: exit $rc"; }
-expect_grep ab.err "^Aborted command on READ of $SG_IN, retrying once"
-expect_grep ab.err "^Aborted command on WRITE of $SG_OUT, retrying once"
+expect_grep ab.err "^sgm_dd: Aborted command on READ of $SG_IN, retry 1 of 1"
+expect_grep ab.err "^sgm_dd: Aborted command on WRITE of $SG_OUT, retry 1 of 1"
 expect_same "$SD_IN" "$SD_OUT" 100
-note "$(grep -c 'retrying once' ab.err) commands retried"
+note "$(grep -c 'retry 1 of 1' ab.err) commands retried"
+expect_grep ab.err "^[0-9]+ retries attempted$"
 
 # Unit attention (capacity changed) on both disks: the first command to
 # each, READ CAPACITY, is retried once
@@ -68,7 +70,7 @@ sdebug_set virtual_gb 0
 fill_zero "$SD_OUT" 50
 sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" count=50 2>ua.err ||
 	{ sed 's/^/# | /' ua.err; fail "unit attention: exit $?"; }
-expect_grep ua.err "^Unit attention on READ CAPACITY of $SG_IN, retrying once"
+expect_grep ua.err "^sgm_dd: Unit attention on READ CAPACITY of $SG_IN, retry 1 of 1"
 expect_same "$SD_IN" "$SD_OUT" 50
 # The capacity change raised a unit attention on every disk: consume the
 # ones this copy did not, so that later scenarios of the boot start clean.

@@ -18,7 +18,7 @@ SGM_EXTRA=verbose=3 sgm_vs_sg_dd 300 600 0 0 cdbsz=10
 fill_zero "$SD_OUT" 600
 sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=300 count=600 cdbsz=6 \
 	verbose=3 2>raise.err || fail "cdbsz=6 bpt=300"
-expect_grep raise.err "^if=$SG_IN: cdbsz raised from 6 to 10"
+expect_grep raise.err "^sgm_dd: if=$SG_IN: cdbsz raised from 6 to 10"
 expect_grep raise.err "Read cdb: \\[28 00 "
 expect_same "$SD_IN" "$SD_OUT" 600
 
@@ -77,7 +77,7 @@ expect_same "$SD_IN" app.bin 20
 
 # sync=1: SYNCHRONIZE CACHE on the sg output; time=1: elapsed time
 SGM_EXTRA="sync=1 time=1" sgm_vs_sg_dd 16 64 0 0
-expect_line sgm.err ">> SYNCHRONIZE CACHE to $SG_OUT"
+expect_line sgm.err "sgm_dd: SYNCHRONIZE CACHE to $SG_OUT"
 expect_grep sgm.err "^time to transfer data: [0-9.]+ secs"
 
 # ibs/obs must equal bs; count=0 copies nothing
@@ -116,5 +116,5 @@ sgm_dd --help | grep -q "smmap" || fail "--help does not mention smmap"
 for o in -v -vv --verbose verbose=2; do
 	sgm_dd if="$SG_IN" of=/dev/null bs="$SECTOR" count=1 $o 2>v.err ||
 		fail "$o"
-	expect_grep v.err "^ >> if=$SG_IN: SCSI generic"
+	expect_grep v.err "^sgm_dd: if=$SG_IN: SCSI generic"
 done

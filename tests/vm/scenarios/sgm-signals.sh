@@ -34,10 +34,10 @@ expect_grep usr1.err "^Progress: [0-9]+ of $n blocks copied, continuing"
 expect_line usr1.err "$n+0 records out"
 expect_same f.bin "$SD_OUT" $n
 
-# --progress: a report once the copy has run SGS_PROGRESS_SEC (2 s)
+# --progress=1: a report once the copy has run 1 s
 fill_zero "$SD_OUT" $n
 feed 30 3 1
-sgm_dd if=fifo of="$SG_OUT" bs="$SECTOR" bpt=10 count=$n --progress \
+sgm_dd if=fifo of="$SG_OUT" bs="$SECTOR" bpt=10 count=$n --progress=1 \
 	2>prog.err || fail "--progress: exit $?"
 wait
 expect_grep prog.err "^Progress: [0-9]+ of $n blocks copied, continuing"
@@ -58,6 +58,7 @@ for sig in INT TERM; do
 	expect_line sig.err "30+0 records in"
 	expect_line sig.err "30+0 records out"
 	expect_line sig.err "  remaining block count=70"
+	expect_line sig.err "sgm_dd: to resume: skip=30 seek=30 count=70"
 	expect_same f.bin "$SD_OUT" 30
 done
 

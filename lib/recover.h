@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * recover.h - continue on error (coe=1): a batch whose sg READ failed
+ * with a medium or hardware error is read again one block at a time,
+ * into the same buffer with the same IO (so iflag=smmap and oflag=smmap
+ * copies still share); the blocks that stay unreadable are zero-filled,
+ * listed by LBA and counted, and the copy goes on.  coe_limit=N stops it
+ * at the Nth consecutive unreadable block.
+ */
+#ifndef SGSMMAP_RECOVER_H
+#define SGSMMAP_RECOVER_H
+
+#include <stdint.h>
+
+#include "copy.h"
+
+/*
+ * Recover the batch of blocks blocks at c->in_lba whose READ just failed
+ * with SG_LIB_CAT_MEDIUM_HARD.  Returns 0 with the whole batch in the
+ * buffer (unreadable blocks zeroed, c->worst set); SG_LIB_CAT_MEDIUM_HARD
+ * with c->keep set to the blocks to write when coe_limit was reached; or
+ * the status of another error that ends the copy.
+ */
+int sgm_recover_read(struct sgm_copy *c, uint32_t blocks);
+
+/*
+ * The bookkeeping of coe for one batch, pure but for its messages and
+ * counters: bad[i] non-zero marks block i unreadable.  Lists each, counts
+ * them in c->st.unreadable and c->coe_run (a good block resets the run).
+ * Returns 0, or SG_LIB_CAT_MEDIUM_HARD with c->keep = i + 1 when block i
+ * makes coe_limit consecutive unreadable blocks.
+ */
+int sgm_coe_account(struct sgm_copy *c, const uint8_t *bad, uint32_t blocks);
+
+#endif /* SGSMMAP_RECOVER_H */
