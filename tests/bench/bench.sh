@@ -24,6 +24,8 @@
 #   --verify BLOCKS      blocks copied and compared per method and bpt
 #                        before timing; 0: none [4096]
 #   --sg stock|patched   sg.ko in the guest [patched]
+#   --sg-ko FILE         boot with this sg.ko instead (run.sh --sg-ko)
+#   --kernel LINE        the kernel line to boot (run.sh --kernel) [6.1]
 #   --sector 512|4096    logical block size of the disks [512]
 #   --smp N              guest CPUs with --clock wall [1]
 #   --debug-kernel       keep the rig's slub_debug=FZPU page_poison=1
@@ -46,7 +48,7 @@ builddir=$srcdir
 clock=icount n='' mib=64 bpt=16,64,128,512,2048
 methods=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap,mcopy,mscopy,nodata
 net=smmap,sgm,ssgm,mcopy,mscopy,nodata verify=4096 sg=patched sector=512 smp=1 debug=0 ref=
-out='' timeout=1800 from_log=''
+out='' timeout=1800 from_log='' sg_ko='' kline=6.1
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -59,6 +61,8 @@ while [ $# -gt 0 ]; do
 	--net) net=$2; shift ;;
 	--verify) verify=$2; shift ;;
 	--sg) sg=$2; shift ;;
+	--sg-ko) sg_ko=$(cd "$(dirname "$2")" && pwd)/$(basename "$2") || exit 1; shift ;;
+	--kernel) kline=$2; shift ;;
 	--sector) sector=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--debug-kernel) debug=1 ;;
@@ -115,7 +119,8 @@ if [ -z "$from_log" ]; then
 	echo "bench.sh: results in $out"
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	# shellcheck disable=SC2086
-	"$srcdir/tests/vm/run.sh" --builddir "$bdir" --name bench --sg "$sg" $clk \
+	"$srcdir/tests/vm/run.sh" --builddir "$bdir" --name bench --sg "$sg" \
+		--kernel "$kline" ${sg_ko:+--sg-ko "$sg_ko"} $clk \
 		--sector "$sector" --size "$size" --mem $((2 * size + 512)) \
 		--timeout "$timeout" --log "$out/console.log" --append "$append" \
 		bench-run >"$out/run.out" 2>&1
@@ -125,7 +130,7 @@ if [ -z "$from_log" ]; then
 	[ "$rc" = 0 ] || echo "bench.sh: the VM run failed (rc $rc); analysing what there is" >&2
 	from_log=$out/console.log
 	echo "qemu: $(qemu-system-x86_64 --version | head -1); host: $(uname -r), $(nproc) cpus; load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg)" >"$out/host.txt"
-	echo "command: $0 --clock $clock --n $n --mib $mib --bpt $bpt --methods $methods --net $net --sg $sg --sector $sector${debug:+ debug=$debug}" >>"$out/host.txt"
+	echo "command: $0 --clock $clock --n $n --mib $mib --bpt $bpt --methods $methods --net $net --sg $sg${sg_ko:+ --sg-ko $sg_ko} --kernel $kline --sector $sector${debug:+ debug=$debug}" >>"$out/host.txt"
 fi
 [ -f "$from_log" ] || die "no console log $from_log"
 
