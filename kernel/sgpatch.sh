@@ -1,26 +1,66 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# sgpatch.sh - apply or check kernel/sg-smmap.patch against pristine sources.
+# sgpatch.sh - apply or check a line's sg-smmap.patch against pristine sources.
 #
+#   sgpatch.sh tree LINE CACHE
+#	Extract the few members named below from LINE's linux-source tarball
+#	(klines.sh source LINE) into CACHE/linux-source-LINE, once per
+#	tarball, and print that directory.
 #   sgpatch.sh apply TREE PATCH DESTDIR
 #	Copy TREE/drivers/scsi/{sg.c,scsi_logging.h} into a scratch tree,
 #	apply PATCH with patch -p1 --fuzz=0 and refuse any fuzz or offset,
 #	then put the patched sg.c and scsi_logging.h into DESTDIR.
-#   sgpatch.sh check TREE PATCH
+#   sgpatch.sh check TREE PATCH [LABEL]
 #	Print one PASS/FAIL line for "applies exactly" and one for
-#	"scripts/checkpatch.pl --strict --no-tree is clean"; exit 1 on FAIL.
+#	"scripts/checkpatch.pl --strict --no-tree is clean" (TREE's own
+#	checkpatch), each naming LABEL (default: the patch's file name);
+#	exit 1 on FAIL.
 #
-# TREE is an extracted linux-source-6.1 subset (drivers/scsi/sg.c,
+# TREE is an extracted linux-source-LINE subset (drivers/scsi/sg.c,
 # drivers/scsi/scsi_logging.h, scripts/checkpatch.pl, scripts/spelling.txt,
 # scripts/const_structs.checkpatch).  Exit status: 0 ok, 1 failure, 2 usage.
 
 set -u
 
 usage() {
-	echo "usage: $0 apply TREE PATCH DESTDIR | check TREE PATCH" >&2
+	echo "usage: $0 tree LINE CACHE | apply TREE PATCH DESTDIR | check TREE PATCH [LABEL]" >&2
 	exit 2
 }
+
+MEMBERS="drivers/scsi/sg.c drivers/scsi/scsi_logging.h scripts/checkpatch.pl
+scripts/spelling.txt scripts/const_structs.checkpatch"
+
+# tree LINE CACHE: see the header.  The stamp holds the tarball's path and
+# mtime, so a new linux-source package re-extracts.  Serialized (flock).
+tree() {
+	tar=$(sh "$(dirname "$0")/klines.sh" source "$1") || exit 1
+	top=$(basename "$tar" .tar.xz)
+	dir=$2/$top
+	want="$tar $(stat -c %Y "$tar")"
+	if [ "$(cat "$dir/.extracted" 2>/dev/null)" != "$want" ]; then
+		mkdir -p "$2" || exit 1
+		exec 7>"$2/.lock-$top"
+		flock 7
+		if [ "$(cat "$dir/.extracted" 2>/dev/null)" != "$want" ]; then
+			rm -rf "$dir" "$dir.tmp"
+			mkdir -p "$dir.tmp" || exit 1
+			# shellcheck disable=SC2086
+			tar -xJf "$tar" -C "$dir.tmp" $(printf "$top/%s " $MEMBERS) ||
+				{ echo "$0: extracting $tar failed" >&2; exit 1; }
+			mv "$dir.tmp/$top" "$dir" && rmdir "$dir.tmp" || exit 1
+			echo "$want" >"$dir/.extracted"
+		fi
+		exec 7>&-
+	fi
+	echo "$dir"
+}
+
+if [ "${1:-}" = tree ]; then
+	[ $# -eq 3 ] || usage
+	tree "$2" "$3"
+	exit 0
+fi
 
 # try_apply TREE PATCH SCRATCH: patch a copy of sg.c in SCRATCH exactly.
 # Prints patch's output on failure.  Returns 0 when it applied exactly.
@@ -57,12 +97,13 @@ apply)
 	cp "$tree/drivers/scsi/scsi_logging.h" "$4/scsi_logging.h"
 	;;
 check)
-	[ $# -eq 3 ] || usage
+	[ $# -le 4 ] || usage
+	label=${4:-$(basename "$patch")}
 	fails=0
 	if try_apply "$tree" "$patch" "$scratch/t"; then
-		echo "PASS: sg-smmap.patch applies to pristine sg.c without fuzz or offset"
+		echo "PASS: $label applies to pristine sg.c without fuzz or offset"
 	else
-		echo "FAIL: sg-smmap.patch does not apply exactly to pristine sg.c"
+		echo "FAIL: $label does not apply exactly to pristine sg.c"
 		fails=$((fails + 1))
 	fi
 	# Run from a directory outside any git tree, so checkpatch looks
@@ -70,10 +111,10 @@ check)
 	out=$(cd "$scratch" && perl "$tree/scripts/checkpatch.pl" --no-tree \
 		--strict --color=never "$patch" 2>&1)
 	if printf '%s\n' "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks,'; then
-		echo "PASS: checkpatch.pl --strict: 0 errors, 0 warnings, 0 checks"
+		echo "PASS: $label: checkpatch.pl --strict: 0 errors, 0 warnings, 0 checks"
 	else
 		printf '%s\n' "$out"
-		echo "FAIL: checkpatch.pl --strict reports problems"
+		echo "FAIL: $label: checkpatch.pl --strict reports problems"
 		fails=$((fails + 1))
 	fi
 	[ $fails -eq 0 ] || exit 1

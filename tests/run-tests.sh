@@ -6,7 +6,8 @@
 # "N passed, N failed".  Exit status: 0 only when nothing failed.
 #
 # Environment: srcdir, builddir (absolute), VM_TESTS=yes|no,
-# UNIT_ONLY=1 or VM_GROUPS="name ..." to narrow a run.
+# UNIT_ONLY=1 or VM_GROUPS="name ..." to narrow a run ("dkms" names the
+# DKMS test, tests/dkms.sh, which runs with the VM tests).
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${builddir:-$srcdir}
@@ -42,23 +43,59 @@ run_unit() {
 	done
 }
 
-# The kernel patch: applies to the pristine sg.c without fuzz and passes
-# checkpatch.pl --strict (kernel/Makefile's check target prints PASS/FAIL).
-run_kernel_check() {
-	out=$builddir/tests/kernel-check.out
-	make -s -C "$srcdir/kernel" check OUT="$builddir/kernel-build" >"$out" 2>&1
-	rc=$?
-	cat "$out" >>"$log"
-	grep -E '^(PASS|FAIL): ' "$out" | sed 's/^\(PASS\|FAIL\): /\1: kernel: /'
-	np=$(grep -c '^PASS: ' "$out")
-	nf=$(grep -c '^FAIL: ' "$out")
-	if [ "$rc" -ne 0 ] && [ "$nf" -eq 0 ]; then
+# ktrees: where the lines' pristine source subsets are extracted: shared in
+# /var/cache/sg-smmap/trees when writable (they cost a minute each), else
+# in the build tree.  run.sh uses the same.
+ktrees() {
+	d=${SGSMMAP_CACHE:-/var/cache/sg-smmap}/trees
+	if mkdir -p "$d" 2>/dev/null && [ -w "$d" ]; then
+		echo "$d"
+	else
+		echo "$builddir/kernel-build/cache"
+	fi
+}
+
+# count_lines FILE RC LABEL: add FILE's PASS/FAIL/SKIP lines; a non-zero RC
+# without a FAIL line counts as one failure.
+count_lines() {
+	np=$(grep -c '^PASS: ' "$1")
+	nf=$(grep -c '^FAIL: ' "$1")
+	ns=$(grep -c '^SKIP: ' "$1")
+	if [ "$2" -ne 0 ] && [ "$nf" -eq 0 ]; then
 		nf=1
-		tail -5 "$out"
-		echo "FAIL: kernel: make -C kernel check exited $rc"
+		tail -5 "$1"
+		echo "FAIL: $3 exited $2"
 	fi
 	pass=$((pass + np))
 	fail=$((fail + nf))
+	skip=$((skip + ns))
+}
+
+# The kernel patches: each line's applies to its pristine sg.c without fuzz
+# and passes checkpatch.pl --strict, and they differ only where the kernel
+# API does (kernel/Makefile's check target prints PASS/FAIL).
+run_kernel_check() {
+	out=$builddir/tests/kernel-check.out
+	make -s -C "$srcdir/kernel" check OUT="$builddir/kernel-build" \
+		CACHE="$(ktrees)" >"$out" 2>&1
+	rc=$?
+	cat "$out" >>"$log"
+	grep -E '^(PASS|FAIL): ' "$out" | sed 's/^\(PASS\|FAIL\): /\1: kernel: /'
+	count_lines "$out" "$rc" "kernel: make -C kernel check"
+}
+
+# DKMS: build for every supported kernel with headers on the host, then a
+# VM boot with each module DKMS built (tests/dkms.sh).
+run_dkms() {
+	out=$builddir/tests/dkms.out
+	echo "DKMS test: tests/dkms.sh"
+	t0=$(date +%s)
+	sh "$srcdir/tests/dkms.sh" --builddir "$builddir" >"$out" 2>&1
+	rc=$?
+	cat "$out" >>"$log"
+	grep -E '^(PASS|FAIL|SKIP): ' "$out"
+	count_lines "$out" "$rc" "dkms: tests/dkms.sh"
+	echo "# DKMS test took $(($(date +%s) - t0)) s"
 }
 
 run_vm() {
@@ -94,6 +131,7 @@ if [ -z "${VM_GROUPS:-}" ]; then
 	run_kernel_check
 fi
 if [ "${VM_TESTS:-yes}" != no ] && [ -z "${UNIT_ONLY:-}" ]; then
+	case " ${VM_GROUPS:-dkms} " in *" dkms "*) run_dkms ;; esac
 	run_vm
 fi
 echo "$pass passed, $fail failed, $skip skipped"

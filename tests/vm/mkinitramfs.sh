@@ -1,14 +1,17 @@
 #!/bin/sh
-# mkinitramfs.sh STAGE SG_KO SCENARIO_DIR BUILDDIR
+# mkinitramfs.sh STAGE SG_KO SCENARIO_DIR BUILDDIR REL KROOT
 # Lay out the test VM's root file system in STAGE (a fresh directory):
-# busybox-static, the SCSI modules of the installed 6.1 kernel with SG_KO as
-# sg.ko, glibc and libsgutils2, the project's binaries (/usr/local/bin),
-# the stock sg3-utils tools as reference oracles (/opt/sg3/bin), GNU dd and
-# cmp, the rig's init and lib.sh, and the scenario scripts.
+# busybox-static, the SCSI modules of kernel REL (found under
+# KROOT/lib/modules/REL: KROOT is / for an installed kernel, or the cache
+# an image .deb was unpacked into) with SG_KO as sg.ko, glibc and
+# libsgutils2, the project's binaries (/usr/local/bin), the stock sg3-utils
+# tools as reference oracles (/opt/sg3/bin), GNU dd and cmp, the rig's init
+# and lib.sh, and the scenario scripts.  Compressed modules (.ko.xz,
+# .ko.zst: 6.12 and later) are stored decompressed, as busybox's insmod
+# needs them.
 set -eu
-stage=$1 sg_ko=$2 scen_dir=$3 builddir=$4
+stage=$1 sg_ko=$2 scen_dir=$3 builddir=$4 rel=$5 kroot=$6
 here=$(cd "$(dirname "$0")" && pwd)
-rel=$("$here/kernel-release.sh")
 
 mkdir -p "$stage"/bin "$stage"/sbin "$stage"/lib/modules "$stage"/rig \
 	"$stage"/scenarios "$stage"/usr/local/bin "$stage"/opt/sg3/bin \
@@ -19,26 +22,55 @@ cp "$here/init" "$stage/init"
 cp "$here/lib.sh" "$stage/rig/lib.sh"
 chmod 755 "$stage/init"
 
-# Modules, dependencies first, each once; crct10dif_generic because qemu's
-# default CPU lacks PCLMULQDQ.
+# put_ko SRC DEST: a module file, decompressed if it is compressed.
+put_ko() {
+	case $1 in
+	*.ko.xz) xz -dc "$1" >"$2" ;;
+	*.ko.zst) zstd -qdc "$1" >"$2" ;;
+	*.ko.gz) gzip -dc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+# depends MODULE: the module files MODULE needs, itself last, one a line;
+# nothing for a built-in module.
+depends() {
+	modprobe -d "$kroot" -S "$rel" --show-depends "$1" |
+		awk '$1 == "insmod" { print $2 }'
+}
+
+# Modules, dependencies first, each once.  crct10dif_generic because qemu's
+# default CPU lacks PCLMULQDQ, where it is a module (6.1: sd_mod needs
+# crc-t10dif; 6.12 has it built in; 7.3's sd_mod needs no CRC module).
 : >"$stage/rig/modules"
-for m in crct10dif_generic scsi_mod sd_mod sg scsi_debug; do
-	modprobe -S "$rel" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
-done | grep -v pclmul | awk '!seen[$0]++' | while read -r ko; do
+{
+	depends crct10dif_generic 2>/dev/null || true
+	for m in scsi_mod sd_mod sg scsi_debug; do
+		depends "$m" || { echo "mkinitramfs: no module $m for $rel" >&2; exit 1; }
+	done
+} | grep -v pclmul | awk '!seen[$0]++' >"$stage/rig/modules.src"
+while read -r ko; do
 	base=$(basename "$ko")
+	base=${base%.xz} base=${base%.zst} base=${base%.gz}
 	if [ "$base" = sg.ko ]; then
 		ko=$sg_ko
 	fi
-	cp "$ko" "$stage/lib/modules/$base"
+	put_ko "$ko" "$stage/lib/modules/$base"
 	echo "$base" >>"$stage/rig/modules"
-done
+done <"$stage/rig/modules.src"
+rm "$stage/rig/modules.src"
+grep -qx sg.ko "$stage/rig/modules" || { echo "mkinitramfs: sg.ko not in the module list" >&2; exit 1; }
 
 # Modules a scenario may load itself (not by init): null_blk gives a block
 # device of another logical block size than the scsi_debug disks.
 mkdir -p "$stage/lib/modules/extra"
 for m in configfs null_blk; do
-	ko=$(modinfo -k "$rel" -F filename "$m" 2>/dev/null) &&
-		[ -f "$ko" ] && cp "$ko" "$stage/lib/modules/extra/"
+	for ko in $(depends "$m" 2>/dev/null); do
+		base=$(basename "$ko")
+		base=${base%.xz} base=${base%.zst} base=${base%.gz}
+		[ -f "$stage/lib/modules/extra/$base" ] ||
+			put_ko "$ko" "$stage/lib/modules/extra/$base"
+	done
 done
 
 # copy_bin SRC DESTDIR: an ELF executable and every shared object it needs.

@@ -1,6 +1,8 @@
 #!/bin/sh
 # run.sh [options] SCENARIO...
-# Boot Debian's installed 6.1 kernel in qemu (TCG) with a fresh initramfs,
+# Boot the newest Debian kernel of a line (--kernel 6.1|6.12|7.3: the host's
+# installed one, or the image .deb unpacked into /var/cache/sg-smmap by
+# kernel/klines.sh) in qemu (TCG) with a fresh initramfs,
 # run the named scenarios (tests/vm/scenarios/NAME.sh) in one boot, stream
 # the guest's console, and print one result line per scenario:
 #   PASS: GROUP/NAME   FAIL: GROUP/NAME (why)   SKIP: GROUP/NAME
@@ -16,8 +18,8 @@
 usage() {
 	cat <<'USAGE'
 Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
-              [--sdebug 'k=v ...'] [--sg stock|patched] [--stall SEC]
-              [--timeout SEC]
+              [--sdebug 'k=v ...'] [--kernel 6.1|6.12|7.3]
+              [--sg stock|patched] [--sg-ko FILE] [--stall SEC] [--timeout SEC]
               [--mem MB] [--smp N] [--icount] [--log FILE] [--name GROUP]
               [--builddir DIR] [--expect-timeout] SCENARIO...
   --hosts N        scsi_debug hosts, one disk each (default 2)
@@ -25,7 +27,13 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
   --sector N       logical block size, 512 or 4096 (default 512)
   --append ARGS    extra guest kernel arguments
   --sdebug OPTS    extra scsi_debug module parameters
-  --sg KIND        stock: Debian's sg.ko; patched: the project's (default)
+  --kernel LINE    the kernel line to boot: 6.1 (default), 6.12 or 7.3; the
+                   newest release of the line in the package lists
+  --sg KIND        stock: that kernel's own sg.ko; patched: the project's
+                   (default), built or reused in BUILDDIR/kernel-build/REL
+  --sg-ko FILE     boot with this patched sg.ko (e.g. the one DKMS built)
+                   instead of building one; it must be built for the
+                   booted release (its vermagic is checked)
   --stall SEC      kill the guest when its console (scenario output or the
                    init's heartbeat, "@@RIG ALIVE" every 30 s) has been
                    silent for SEC seconds; the run fails (300)
@@ -51,6 +59,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 builddir=$srcdir
 hosts=2 size=16 sector=512 append="" sdebug="" sg=patched stall=300 timeout=3000
+line=6.1 sg_file=
 mem=1024 name=vm expect_timeout=0 smp=2 icount="" keep_log=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -60,6 +69,8 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift ;;
 	--sdebug) sdebug=$2; shift ;;
 	--sg) sg=$2; shift ;;
+	--sg-ko) sg_file=$2; shift ;;
+	--kernel) line=$2; shift ;;
 	--stall) stall=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--mem) mem=$2; shift ;;
@@ -86,23 +97,53 @@ done
 
 # qemu 7.2 hangs the guest at SMP bring-up with -icount and -smp > 1.
 [ -z "$icount" ] || smp=1
-rel=$("$here/kernel-release.sh") || exit 1
+klines=$srcdir/kernel/klines.sh
+
+# The release, and the root directory its vmlinuz and modules are under.
+rel=$(sh "$klines" release "$line") || { echo "FAIL: $name/boot (no kernel of line $line)"; exit 1; }
+case $(sh "$klines" line "$rel" 2>/dev/null) in
+"$line") ;;
+*) echo "FAIL: $name/boot (release $rel is not of line $line)"; exit 1 ;;
+esac
+kroot=$(sh "$klines" image "$rel") || { echo "FAIL: $name/boot (no image of $rel)"; exit 1; }
+
+# stock_sg: the path of the kernel's own sg module (possibly compressed).
+stock_sg() {
+	modprobe -d "$kroot" -S "$rel" --show-depends sg |
+		awk '$1 == "insmod" { f = $2 } END { print f }'
+}
+
+[ -z "$sg_file" ] || sg="file"
 case "$sg" in
-stock) sg_ko=/lib/modules/$rel/kernel/drivers/scsi/sg.ko ;;
+stock) sg_ko=$(stock_sg) ;;
 patched)
-	sg_ko=$builddir/kernel-build/sg.ko
-	make -s -C "$srcdir/kernel" OUT="$builddir/kernel-build" >"$builddir/kernel-build.log" 2>&1 || {
-		tail -20 "$builddir/kernel-build.log"
-		echo "FAIL: $name/boot (building the patched sg.ko failed)"
+	kout=$builddir/kernel-build/$rel
+	sg_ko=$kout/sg.ko
+	mkdir -p "$kout"
+	trees=${SGSMMAP_CACHE:-/var/cache/sg-smmap}/trees
+	mkdir -p "$trees" 2>/dev/null && [ -w "$trees" ] || trees=$builddir/kernel-build/cache
+	make -s -C "$srcdir/kernel" KREL="$rel" OUT="$kout" \
+		CACHE="$trees" >"$kout/build.log" 2>&1 || {
+		tail -20 "$kout/build.log"
+		echo "FAIL: $name/boot (building the patched sg.ko for $rel failed)"
 		exit 1
 	} ;;
+file)
+	sg_ko=$(cd "$(dirname "$sg_file")" && pwd)/$(basename "$sg_file")
+	v=$(modinfo -F vermagic "$sg_ko" 2>/dev/null | cut -d' ' -f1)
+	[ "$v" = "$rel" ] || {
+		echo "FAIL: $name/boot ($sg_file is built for '$v', not $rel)"
+		exit 1
+	}
+	sg=patched ;;
 *) echo "run.sh: --sg must be stock or patched" >&2; exit 1 ;;
 esac
+[ -n "$sg_ko" ] && [ -f "$sg_ko" ] || { echo "FAIL: $name/boot (no sg.ko for $rel)"; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sgsmmap-vm.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 stage=$work/root
-"$here/mkinitramfs.sh" "$stage" "$sg_ko" "$here/scenarios" "$builddir" || {
+"$here/mkinitramfs.sh" "$stage" "$sg_ko" "$here/scenarios" "$builddir" "$rel" "$kroot" || {
 	echo "FAIL: $name/boot (building the initramfs failed)"
 	exit 1
 }
@@ -146,13 +187,13 @@ watch_guest() {
 	return 0
 }
 
-echo "# $name: booting $rel, sg=$sg hosts=$hosts size=${size}MB sector=$sector stall=${stall}s timeout=${timeout}s: $*"
+echo "# $name: booting $rel, sg=$sg (${sg_ko#"$builddir"/}) hosts=$hosts size=${size}MB sector=$sector stall=${stall}s timeout=${timeout}s: $*"
 : >"$raw"
 (
 	# shellcheck disable=SC2086
 	qemu-system-x86_64 -accel tcg -smp "$smp" $icount -m "$mem" \
 		-nodefaults -display none -monitor none -serial stdio -no-reboot \
-		-kernel "/boot/vmlinuz-$rel" -initrd "$work/initramfs.cpio" \
+		-kernel "$kroot/boot/vmlinuz-$rel" -initrd "$work/initramfs.cpio" \
 		-append "$cmdline" </dev/null &
 	qpid=$!
 	watch_guest "$qpid" "$raw" </dev/null >/dev/null 2>&1 &
