@@ -36,6 +36,12 @@ run() {	# run CMD...: RC gets the exit status, stderr goes to ./err
 	RC=$?
 }
 has() { grep -qxF -- "$1" err; }	# err has the line $1
+# reap PID: end a fifo writer (blocked in open(2) when sgm_dd never
+# opened the fifo, holding our stdout), quietly
+reap() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
 size() { stat -c %s "$1"; }
 
 head -c 10000 /dev/urandom >f		# 19 blocks and 272 bytes
@@ -104,12 +110,14 @@ ok $? "d5: a missing if=: exit 15, of= not created"
 rm -f fifo
 mkfifo fifo
 (head -c 1024 f; sleep 1; cat f f f f f f) >fifo &
+w=$!
 "$S" if=fifo of=o6 skip=100 2>err &
 pid=$!
 sleep 0.5
 kill -USR1 $pid
 wait $pid
 RC=$?
+reap $w
 [ $RC = 0 ] && grep -q '^Progress: ' err && has "19+1 records out"
 ok $? "d6: SIGUSR1 during skip on a pipe: progress, exit 0 (got $RC)"
 
@@ -155,8 +163,7 @@ sleep 1
 kill -TERM $pid
 wait $pid
 RC=$?
-kill $w 2>/dev/null
-wait $w 2>/dev/null
+reap $w
 [ $RC = 143 ] && [ "$(size o11)" = 700 ] && has "1+1 records out" &&
 	grep -q '^Stopped by signal 15' err
 ok $? "d11: 700 bytes on a pipe, then SIGTERM: written, counted, dies by it"
@@ -195,7 +202,9 @@ ok $? "nocreat: an existing of= is written"
 rm -f fifo
 mkfifo fifo
 (head -c 1024 f; sleep 2; head -c 1024 f) >fifo &
+w=$!
 run "$S" if=fifo of=o15 bpt=1 --progress=1
+reap $w
 [ $RC = 0 ] && grep -q '^Progress: [0-9]* blocks copied, continuing' err
 ok $? "--progress=1: a report while a slow pipe copies"
 
