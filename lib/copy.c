@@ -620,9 +620,8 @@ int sgm_copy_run(struct sgm_copy *c)
 		blocks = sgm_batch_blocks(rem, c->bpt);
 		if (blocks == 0)
 			break;
-		c->keep = blocks;
 		res = read_batch(c, blocks, &nbytes);
-		if (res == SG_LIB_CAT_MEDIUM_HARD && c->keep < blocks) {
+		if (res && c->coe_stop) {
 			nbytes = (size_t)c->keep * c->bs;	/* coe_limit */
 			blocks = c->keep;
 			c->eof = true;

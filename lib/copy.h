@@ -69,8 +69,9 @@ struct sgm_copy {
 	bool opened;		/* sgm_copy_open() succeeded */
 	int worst;		/* first error coe went on after, or 0 */
 	int64_t coe_run;	/* consecutive unreadable blocks so far */
-	uint32_t keep;		/* blocks of the batch to write: less than
-				   read when coe_limit stopped inside it */
+	bool coe_stop;		/* coe_limit reached: write keep blocks of
+				   the batch, then stop */
+	uint32_t keep;		/* blocks of the batch to write then */
 	uint8_t *cmp;		/* read-back buffer of a non-sg compare */
 	struct sgs_stats st;	/* what has been done */
 };

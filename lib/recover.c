@@ -68,6 +68,7 @@ int sgm_coe_account(struct sgm_copy *c, const uint8_t *bad, uint32_t blocks)
 				"consecutive unreadable blocks, stopping\n",
 				c->op->coe_limit);
 			c->keep = i + 1;
+			c->coe_stop = true;
 			return SG_LIB_CAT_MEDIUM_HARD;
 		}
 	}

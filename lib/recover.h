@@ -18,7 +18,8 @@
  * Recover the batch of blocks blocks at c->in_lba whose READ just failed
  * with SG_LIB_CAT_MEDIUM_HARD.  Returns 0 with the whole batch in the
  * buffer (unreadable blocks zeroed, c->worst set); SG_LIB_CAT_MEDIUM_HARD
- * with c->keep set to the blocks to write when coe_limit was reached; or
+ * with c->coe_stop and c->keep (the blocks to write) when coe_limit was
+ * reached; or
  * the status of another error that ends the copy.
  */
 int sgm_recover_read(struct sgm_copy *c, uint32_t blocks);
@@ -27,8 +28,8 @@ int sgm_recover_read(struct sgm_copy *c, uint32_t blocks);
  * The bookkeeping of coe for one batch, pure but for its messages and
  * counters: bad[i] non-zero marks block i unreadable.  Lists each, counts
  * them in c->st.unreadable and c->coe_run (a good block resets the run).
- * Returns 0, or SG_LIB_CAT_MEDIUM_HARD with c->keep = i + 1 when block i
- * makes coe_limit consecutive unreadable blocks.
+ * Returns 0, or SG_LIB_CAT_MEDIUM_HARD with c->coe_stop set and c->keep =
+ * i + 1 when block i makes coe_limit consecutive unreadable blocks.
  */
 int sgm_coe_account(struct sgm_copy *c, const uint8_t *bad, uint32_t blocks);
 

@@ -7,30 +7,17 @@
 # defect of issue 11 it guards (d1..d13) or the feature.  Prints TAP lines.
 #
 # This is the template: make check builds tests/unit/test_cli from it with
-# the build directory filled in (see unit/Makefile.inc).
+# the source and build directories filled in (see unit/Makefile.inc).
 set -u
+srcdir=%abs_top_srcdir%
 builddir=%abs_top_builddir%
 S=$builddir/src/sgm_dd
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 99
 
-n=0
-failed=0
-ok() {	# ok STATUS DESCRIPTION: one TAP line, STATUS 0 is a pass
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-		[ -f err ] && sed 's/^/# | /' err
-	fi
-}
-skip() {	# skip DESCRIPTION REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$srcdir/tests/unit/tap.sh"
+on_fail() { [ -f err ] && sed 's/^/# | /' err; }	# show the last stderr
 run() {	# run CMD...: RC gets the exit status, stderr goes to ./err
 	"$@" 2>err
 	RC=$?
@@ -238,5 +225,4 @@ grep -vE '^(sgm_dd: |[0-9]+\+[0-9]+ records |  remaining block count=)' err >bad
 ok $? "verbose run: every line starts 'sgm_dd: ' or is the summary"
 sed 's/^/# /' bad
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -18,6 +18,7 @@
 
 #include "copy.h"
 #include "operands.h"
+#include "recover.h"
 #include "sg_reserve.h"
 #include "tap.h"
 
@@ -163,6 +164,58 @@ static bool check_output(const char *name, int64_t at, int64_t from,
 	return fp && good;
 }
 
+/*
+ * sgm_coe_account(): the unreadable blocks of a batch listed, counted,
+ * the run of consecutive ones carried across batches and reset by a good
+ * block, coe_limit stopping at the block that makes the run.
+ */
+static void coe_account(void)
+{
+	static const uint8_t b1[8] = { 0, 1, 1, 0, 0, 0, 1, 1 };
+	static const uint8_t b2[4] = { 1, 0, 0, 0 };
+	struct tap_capture cap;
+	struct sgm_opts op;
+	struct sgm_copy c;
+	char err[1024];
+	int r1, r2, r3;
+
+	memset(&op, 0, sizeof(op));
+	memset(&c, 0, sizeof(c));
+	c.op = &op;
+	c.in.name = "/dev/sg9";
+	c.in_lba = 100;
+	tap_capture_begin(&cap, stderr);
+	r1 = sgm_coe_account(&c, b1, 8);	/* no limit */
+	tap_capture_end(&cap, err, sizeof(err));
+	tap_ok(r1 == 0 && c.st.unreadable == 4 && c.coe_run == 2 &&
+	       c.worst == SG_LIB_CAT_MEDIUM_HARD && !c.coe_stop,
+	       "coe: 4 of 8 unreadable counted, run of 2 at the end, exit 3 kept");
+	if (!tap_ok(strcmp(err, "sgm_dd: if=/dev/sg9: lba=101 [0x65] unreadable, "
+			   "zero-filled\nsgm_dd: if=/dev/sg9: lba=102 [0x66] "
+			   "unreadable, zero-filled\nsgm_dd: if=/dev/sg9: lba=106 "
+			   "[0x6a] unreadable, zero-filled\nsgm_dd: if=/dev/sg9: "
+			   "lba=107 [0x6b] unreadable, zero-filled\n") == 0,
+		    "coe: one line per unreadable LBA, in order"))
+		tap_diag("got \"%s\"", err);
+	op.coe_limit = 3;
+	c.in_lba = 108;
+	tap_capture_begin(&cap, stderr);
+	r2 = sgm_coe_account(&c, b2, 4);	/* the run goes on: 3 */
+	tap_capture_end(&cap, err, sizeof(err));
+	tap_ok(r2 == SG_LIB_CAT_MEDIUM_HARD && c.coe_stop && c.keep == 1 &&
+	       strstr(err, "coe_limit=3: as many consecutive") != NULL,
+	       "coe_limit=3: the run carried over from the last batch stops "
+	       "at its first block (keep 1)");
+	c.coe_stop = false;
+	c.coe_run = 0;
+	c.in_lba = 200;
+	tap_capture_begin(&cap, stderr);
+	r3 = sgm_coe_account(&c, b1, 8);	/* runs of 2: under the limit */
+	tap_capture_end(&cap, err, sizeof(err));
+	tap_ok(r3 == 0 && !c.coe_stop && c.coe_run == 2,
+	       "coe_limit=3: runs of 2 reset by good blocks go on");
+}
+
 /* LINE with each '@' replaced by the temporary directory, into BUF. */
 static void expand(char *buf, size_t sz, const char *line)
 {
@@ -281,6 +334,7 @@ int main(void)
 	batch_loop(1000, 1, 3);
 	derive_count();
 	fit_bpt();
+	coe_account();
 	snprintf(dir, sizeof(dir), "/tmp/sgm_test_copy.XXXXXX");
 	if (!tap_ok(mkdtemp(dir) != NULL, "temporary directory"))
 		return tap_done();

@@ -16,21 +16,7 @@ prog=$builddir/src/sgm_dd
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() {	# ok STATUS DESCRIPTION: one TAP line, STATUS 0 is a pass
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
-skip() {	# skip DESCRIPTION REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$srcdir/tests/unit/tap.sh"
 same() {	# same FILE1 FILE2: no difference, else print it as diagnostics
 	diff "$1" "$2" >"$tmp/diff" && return 0
 	sed 's/^/# /' "$tmp/diff"
@@ -133,5 +119,4 @@ ok $? "iflag values agree (page: all flags but '(oflag only)')"
 nonempty "$tmp/h.oflag" && same "$tmp/h.oflag" "$tmp/m.flags"
 ok $? "oflag values agree (page: every flag)"
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -6,14 +6,6 @@
 fill_work
 P=/sys/module/scsi_debug/parameters
 
-# expect_rc WANT FILE CMD...: CMD exits WANT, stderr in FILE
-expect_rc() {
-	_want=$1 _f=$2
-	shift 2
-	_rc=$(sgm_status "$@" 2>"$_f")
-	[ "$_rc" = "$_want" ] || { sed 's/^/# | /' "$_f"; fail "$*: exit $_rc, wanted $_want"; }
-}
-
 # Medium error on READ: 3 batches of 16 copied, the 4th holds the bad LBA.
 # (scsi_debug puts max(4660, the command's LBA) in the information field.)
 m=4660

@@ -11,6 +11,7 @@
 # expect_line FILE TEXT: FILE has a line equal to TEXT, else fail.
 # expect_grep FILE PATTERN: FILE has a line matching PATTERN, else fail.
 # sgm_status CMD...: run CMD, print its exit status, never fail.
+# expect_rc WANT FILE CMD...: CMD exits WANT (stderr in FILE), else fail.
 
 records() {
 	grep -E '^[0-9]+\+[0-9]+ records (in|out)$' "$1"
@@ -27,6 +28,13 @@ expect_grep() {
 sgm_status() {
 	"$@"
 	echo $?
+}
+
+expect_rc() {
+	_want=$1 _f=$2
+	shift 2
+	_rc=$(sgm_status "$@" 2>"$_f")
+	[ "$_rc" = "$_want" ] || { sed 's/^/# | /' "$_f"; fail "$*: exit $_rc, wanted $_want"; }
 }
 
 # The blocks a derived count covers: the smaller room of in and out.
