@@ -157,14 +157,17 @@ static int position_in(struct sgm_copy *c)
 	return sge_position(&c->in, c->op->skip, c->bs, c->op->verbose);
 }
 
-/* Create a missing output, then seek on each (non-sg ends only); the
- * last step of sgm_copy_open(): nothing left to refuse the copy. */
+/* Create a missing output (not with --dry-run), then seek on each (non-sg
+ * ends only); the last step of sgm_copy_open(): nothing left to refuse
+ * the copy. */
 static int create_outputs(struct sgm_copy *c)
 {
 	int k, res = 0;
 
 	for (k = 0; !res && k < c->nout; k++) {
-		res = sge_create(&c->out[k].end, &c->oflag, c->op->verbose);
+		if (!c->op->dry_run)
+			res = sge_create(&c->out[k].end, &c->oflag,
+					 c->op->verbose);
 		if (!res)
 			res = sge_position(&c->out[k].end, c->op->seek, c->bs,
 					   c->op->verbose);

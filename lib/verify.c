@@ -35,8 +35,9 @@ int sgv_open(struct sgm_copy *c)
 		if (!reads_back(d) || !(c->op->do_verify || c->oflag.verify))
 			continue;
 		need = true;
-		if (c->op->do_verify)
-			continue;	/* of= itself is open for reading */
+		if (c->op->do_verify || d->end.missing)
+			continue;	/* of= itself is open for reading, or
+					   not made (--dry-run) */
 		fd = sio_open(d->end.name, O_RDONLY | O_CLOEXEC, 0);
 		if (fd < 0) {
 			pr2serr(SGM_PFX "%s=%s: cannot open to read back: %s\n",

@@ -19,19 +19,20 @@ sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 count=$N 2>cp.err ||
 	{ sed 's/^/# | /' cp.err; fail "copy: exit $?"; }
 expect_same "$SD_IN" "$SD_OUT" $N
 
-for fl in "" oflag=smmap; do
+for fl in "" oflag=smmap iflag=smmap; do
 	note "--verify ${fl:-without smmap}"
 	# shellcheck disable=SC2086
 	expect_rc 0 v.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" \
 		bpt=16 count=$N --verify verbose=1 $fl
 	expect_line v.err "$N+0 records verified"
+	# oflag=smmap: the VERIFYs share; iflag=smmap: the READs
 	[ -z "$fl" ] || expect_line v.err "shared mmap IO: requested 13, done $((13 * share))"
 done
 expect_same "$SD_IN" "$SD_OUT" $N	# --verify wrote nothing
 
 corrupt $B1
 corrupt $B2
-for fl in "" oflag=smmap; do
+for fl in "" oflag=smmap iflag=smmap; do
 	note "miscompares ${fl:-without smmap}"
 	# the first stops it: the 77 blocks before LBA 77 are verified
 	# shellcheck disable=SC2086
