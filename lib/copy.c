@@ -483,8 +483,10 @@ static int read_batch(struct sgm_copy *c, uint32_t blocks, size_t *nbytes)
 			*nbytes = want;
 		return res;
 	}
-	if (res)
+	if (res) {
+		c->st.unrecovered += res != sg_convert_errno(EINTR);
 		return res;
+	}
 	*nbytes = want;
 	if (r.resid > 0) {
 		c->st.sum_resid += r.resid;
@@ -530,6 +532,7 @@ static int write_sg(struct sgm_copy *c, struct sgm_dest *d, uint32_t blocks)
 	c->st.retried += r.retried;
 	if (res == SG_LIB_CAT_MISCOMPARE)
 		return sgv_miscompare(c, d, blocks);
+	c->st.unrecovered += res && res != sg_convert_errno(EINTR);
 	if (!res && c->oflag.verify)
 		res = sgv_after_write(c, d, blocks);
 	if (res)

@@ -146,6 +146,8 @@ static bool check_output(const char *name, int64_t at, int64_t from,
 	bool good = true;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (size < 0)		/* must not exist */
+		return stat(path, &sb) != 0 && errno == ENOENT;
 	if (stat(path, &sb) != 0 || sb.st_size != size) {
 		tap_diag("%s: size %jd, want %" PRId64, path,
 			 (intmax_t)sb.st_size, size);
@@ -266,7 +268,7 @@ struct copy_case {
 	int exp;		/* exit status */
 	const char *out;	/* output file checked */
 	int64_t at, from;	/* output block AT holds input block FROM */
-	int64_t size;		/* output bytes */
+	int64_t size;		/* output bytes; -1: must not exist */
 	const char *records;	/* must appear on stderr */
 };
 
@@ -289,7 +291,8 @@ static const struct copy_case copy_cases[] = {
 	  8, 10 * 4096, "10+0 records in\n10+0 records out\n" },
 	{ "if=@/tail of=@/o9 bpt=16", 0, "o9", 0, 0, 100 * 512 + 100,
 	  "100+1 records in\n100+1 records out\n" },
-	{ "if=@/in of=@/o10 bpt=128 count=1 -d", 0, "o10", 0, 0, 0,
+	/* --dry-run creates nothing */
+	{ "if=@/in of=@/o10 bpt=128 count=1 -d", 0, "o10", 0, 0, -1,
 	  "" },
 	/* a read error is an error, never the end of the input (reading
 	 * /proc/self/mem at address 0 fails with EIO) */

@@ -64,6 +64,7 @@ expect_rc 3 stop.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 count=$
 errors_off
 expect_line stop.err "96+0 records out"
 expect_line stop.err "sgm_dd: to resume: skip=96 seek=96 count=$((N - 96))"
+expect_line stop.err "1 unrecovered error(s)"
 
 # With coe, no smmap, oflag=smmap and iflag=smmap (verbose=1: the counts)
 for fl in "" oflag=smmap iflag=smmap; do
@@ -77,6 +78,8 @@ for fl in "" oflag=smmap iflag=smmap; do
 	expect_line coe.err "$N+0 records in"
 	expect_line coe.err "$N+0 records out"
 	expect_bad coe.err
+	# the 2 batch READs and the 4 one-block READs that failed
+	expect_line coe.err "6 unrecovered error(s)"
 	grep -q "remaining block count" coe.err && fail "remaining line after a whole copy"
 	read_blocks "$SD_OUT" $N 0 got.img || fail "reading the copy"
 	cmp want.img got.img || fail "coe=1 $fl: the copy is not the source with LBAs $BAD..$((BAD + NBAD - 1)) zeroed"
@@ -110,6 +113,7 @@ expect_line lim.err "112+0 records out"
 expect_line lim.err "sgm_dd: coe_limit=2: as many consecutive unreadable blocks, stopping"
 expect_line lim.err "sgm_dd: to resume: skip=112 seek=112 count=$((N - 112))"
 [ "$(grep -c 'unreadable, zero-filled$' lim.err)" = 2 ] || fail "coe_limit=2: not 2 listed"
+expect_line lim.err "3 unrecovered error(s)"
 read_blocks "$SD_OUT" 112 0 got.img || fail "reading the copy"
 head -c $((112 * SECTOR)) want.img | cmp - got.img || fail "coe_limit=2: wrong image"
 
