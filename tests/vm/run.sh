@@ -227,6 +227,8 @@ last_alive() {
 status=0
 for s in "$@"; do
 	r=$(sed -n "s/^@@RIG END $s \([0-9]*\)$/\1/p" "$log" | tail -n 1)
+	t=$(sed -n "s/^@@RIG TIME $s \([0-9]*\)$/\1/p" "$log" | tail -n 1)
+	[ -z "$t" ] || echo "# $name/$s took $t s"
 	case "$r" in
 	0) echo "PASS: $name/$s" ;;
 	77) echo "SKIP: $name/$s" ;;
