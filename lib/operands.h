@@ -22,7 +22,7 @@
 				   it as LBAs and bpt need: sgx_fit_cdbsz() */
 #define SGM_MAX_BS (1 << 24)	/* largest bs=, ibs=, obs= and bpt= */
 #define SGM_MAX_TIMEOUT 2147483	/* largest time=X,TO: seconds that fit in ms */
-#define SGM_DEF_RETRIES 1	/* retries= when not given */
+#define SGM_DEF_RETRIES -1	/* retries= not given: see sgx_retry() */
 #define SGM_MAX_RETRIES 1000	/* largest retries= */
 #define SGM_PROGRESS_SEC 120	/* --progress or -p: every 2 minutes, as
 				   sg_dd; -pp every 60 s, -ppp every 30 s */
@@ -70,7 +70,7 @@ struct sgm_opts {
 	int64_t coe_limit;	/* stop after this many consecutive bad
 				   blocks; 0: no limit */
 	int retries;		/* retries of a command that may succeed when
-				   repeated (SGM_DEF_RETRIES) */
+				   repeated; -1: not given (sgx_retry) */
 	bool do_verify;		/* --verify: compare of= with if=, no WRITE */
 };
 

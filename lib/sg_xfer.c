@@ -238,6 +238,9 @@ bool sgx_retry(int cat, const uint8_t *sense, int sense_len, int *tries,
 {
 	char b[80];
 
+	if (max < 0)
+		max = cat == SG_LIB_CAT_UNIT_ATTENTION ||
+		      cat == SG_LIB_CAT_ABORTED_COMMAND;
 	if (!sgx_retryable(cat, sense, sense_len) || *tries >= max)
 		return false;
 	++*tries;

@@ -70,7 +70,8 @@ struct sgx_dev {
 	int bs;			/* logical block size in bytes */
 	int verbose;		/* >2: print each CDB; >1: raw sense too */
 	unsigned int timeout_ms;	/* per command; 0: SGX_TIMEOUT_MS */
-	int retries;		/* retries of a retryable error (sgx_retryable) */
+	int retries;		/* retries of a retryable error, -1: the
+				   default rule (sgx_retry) */
 	bool quiet_medium;	/* no sense print for a medium error or a
 				   miscompare: the caller (coe) lists it */
 };
@@ -98,9 +99,12 @@ bool sgx_retryable(int cat, const uint8_t *sense, int sense_len);
 
 /*
  * The retry rule of every command sent to sg devices: a retryable error
- * (sgx_retryable) is retried up to max times.  Returns true, after one
- * line on stderr ("sgm_dd: <category> on CMD of NAME, retry N of MAX"),
- * when it calls for another try; the try is counted in *tries.
+ * (sgx_retryable) is retried up to max times.  max -1 (retries= not
+ * given) keeps sg_dd's and 0.1.0's rule: a unit attention or an aborted
+ * command once, the other retryable errors (a timeout above all, which
+ * costs a whole timeout again) never.  Returns true, after one line on
+ * stderr ("sgm_dd: <category> on CMD of NAME, retry N of MAX"), when it
+ * calls for another try; the try is counted in *tries.
  */
 bool sgx_retry(int cat, const uint8_t *sense, int sense_len, int *tries,
 	       int max, const char *cmd, const char *name);

@@ -101,8 +101,8 @@ static void defaults(void)
 	       o.count == -1 && o.skip == 0 &&
 	       o.seek == 0 && o.out2f == NULL && !o.do_sync && !o.do_time &&
 	       o.verbose == 0 && !o.dry_run && !o.progress && !o.coe &&
-	       o.coe_limit == 0 && o.retries == 1 && !o.do_verify,
-	       "defaults: bs 512, bpt 128, cdbsz 10, count -1, retries 1");
+	       o.coe_limit == 0 && o.retries == -1 && !o.do_verify,
+	       "defaults: bs 512, bpt 128, cdbsz 10, count -1, retries -1");
 	tap_ok(ok && strcmp(o.inf, "/dev/sg0") == 0 &&
 	       strcmp(o.outf, "/dev/sg1") == 0, "if= and of= kept");
 	ok = parse_good("if=a", &o);

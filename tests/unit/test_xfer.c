@@ -211,6 +211,20 @@ static void retries(void)
 			   "/dev/sg9, retry 2 of 2\n") == 0,
 		    "one line on stderr per retry"))
 		tap_diag("got \"%s\"", err);
+	tries = tries2 = 0;
+	tap_capture_begin(&c, stderr);
+	r1 = sgx_retry(SG_LIB_CAT_ABORTED_COMMAND, NULL, 0, &tries, -1, "READ",
+		       sg);
+	r2 = sgx_retry(SG_LIB_CAT_ABORTED_COMMAND, NULL, 0, &tries, -1, "READ",
+		       sg);
+	r3 = sgx_retry(SG_LIB_CAT_TIMEOUT, NULL, 0, &tries2, -1, "READ", sg);
+	tap_capture_end(&c, err, sizeof(err));
+	tap_ok(r1 && !r2 && !r3 && tries == 1 && tries2 == 0,
+	       "retries= not given: aborted command once, a timeout never");
+	tap_capture_begin(&c, stderr);
+	r3 = sgx_retry(SG_LIB_CAT_TIMEOUT, NULL, 0, &tries2, 1, "READ", sg);
+	tap_capture_end(&c, err, sizeof(err));
+	tap_ok(r3 && tries2 == 1, "retries=1: a timeout once");
 	tap_ok(sgx_retryable(SG_LIB_CAT_ABORTED_COMMAND, NULL, 0) &&
 	       sgx_retryable(SG_LIB_CAT_TIMEOUT, NULL, 0) &&
 	       sgx_retryable(SG_LIB_CAT_BUSY, NULL, 0),
