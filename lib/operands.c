@@ -85,8 +85,9 @@ static const struct flagsym flagsyms[] = {
 #undef FL
 
 #define IFLAG_LIST "coe,direct,dpo,dsync,excl,fua,null,smmap"
-#define OFLAG_LIST "append,coe,dio,direct,dpo,dsync,excl,fua,nocreat,null," \
-	"smmap,verify"
+#define OFLAG_LIST1 "append,coe,dio,direct,dpo,dsync,"	/* --help wraps */
+#define OFLAG_LIST2 "excl,fua,nocreat,null,smmap,verify"
+#define OFLAG_LIST OFLAG_LIST1 OFLAG_LIST2
 
 /*
  * Parse VAL, the value of operand NAME, into *OUT within [MIN, MAX].
@@ -831,7 +832,8 @@ void sgm_usage(FILE *fp)
 	      "    of2      second output, written from the same buffer, "
 	      "with oflag and\n"
 	      "             seek as OFILE (not stdout)\n"
-	      "    oflag    comma separated list of: " OFLAG_LIST "\n"
+	      "    oflag    comma separated list of: " OFLAG_LIST1 "\n"
+	      "             " OFLAG_LIST2 "\n"
 	      "    retries  retry an sg command RETR times when it may "
 	      "succeed again: unit\n"
 	      "             attention, aborted command, busy, not ready "

@@ -61,7 +61,8 @@ sed -n 's/^    \(--[a-z-]*\)|\(-[a-zA-Z]\) .*/\1 \2/p' "$tmp/help" | sort -u \
 	>"$tmp/h.options"
 # flags: the "comma separated list of:" lines of iflag and oflag
 for f in iflag oflag; do
-	sed -n "s/^    $f  *comma separated list of: *//p" "$tmp/help" |
+	# the list, and the lines that go on with it (indented, flags only)
+	sed -n "/^    $f  *comma separated list of: */{s///;p;:a;n;/^             [a-z0-9,]*\$/{s/^ *//;p;ba;};}" "$tmp/help" |
 		tr ',' '\n' | sed '/^$/d' | sort -u >"$tmp/h.$f"
 done
 sort -u "$tmp/h.iflag" "$tmp/h.oflag" >"$tmp/h.flags"
