@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <scsi/sg.h>
@@ -167,10 +166,7 @@ static void t_exec(const char *self)
 	int status = 0;
 	pid_t pid;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
+	pid = fork_child();
 	if (pid == 0) {
 		int fa = open_reserve(cfg.dev_a, &size, PROT_READ | PROT_WRITE,
 				      MAP_SHARED, &map);
@@ -182,8 +178,7 @@ static void t_exec(const char *self)
 		      (char *)NULL);
 		_exit(3);
 	}
-	if (waitpid(pid, &status, 0) != pid)
-		die("waitpid");
+	status = child_status(pid);
 	fill(want, REVIEW_LEN, 0xe8ec);
 	check(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 	      dev_equals(cb, LBA_EXEC, REVIEW_LEN / bs, want),
@@ -218,34 +213,6 @@ static void t_pad(int sb, unsigned char *map)
 
 /* ---- point 5: orphans ---- */
 
-struct orphan {
-	int fd;			/* sharer */
-	unsigned char *src;	/* in the owner's mapping */
-	int rc;			/* the restarted SG_IO: 0 or -errno */
-	unsigned int info;	/* its info bits */
-	pid_t tid;		/* the thread that waits in SG_IO */
-	volatile int done;	/* the ioctl has returned */
-};
-
-static void on_sig(int sig)
-{
-	(void)sig;
-}
-
-static void *orphan_run(void *arg)
-{
-	struct orphan *t = arg;
-	struct sgreq r;
-
-	__atomic_store_n(&t->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
-	sgreq_init(&r, SG_DXFER_TO_DEV, LBA_ORPHAN, REVIEW_LEN / bs, t->src,
-		   REVIEW_LEN, SG_FLAG_SHARED_MMAP_IO);
-	t->rc = ioctl(t->fd, SG_IO, &r.h) < 0 ? -errno : 0;
-	t->info = r.h.info;
-	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 /* thread_sleeps: thread TID of this process is in an interruptible sleep. */
 static int thread_sleeps(pid_t tid)
 {
@@ -273,7 +240,8 @@ static int thread_sleeps(pid_t tid)
  */
 static void t_orphan(int sb, unsigned char *map, int oa)
 {
-	struct orphan t = { .fd = sb, .src = map, .rc = 1 };
+	struct sig_req t = { .fd = sb, .src = map, .lba = LBA_ORPHAN,
+			     .len = REVIEW_LEN, .rc = 1 };
 	unsigned char *want = xalloc(REVIEW_LEN);
 	struct sigaction sa;
 	pthread_t th;
@@ -286,12 +254,12 @@ static void t_orphan(int sb, unsigned char *map, int oa)
 		return;
 	}
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sig;
+	sa.sa_handler = on_signal_noop;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR2, &sa, NULL);
 	fill(want, REVIEW_LEN, new_seed());
 	memcpy(map, want, REVIEW_LEN);
-	if (pthread_create(&th, NULL, orphan_run, &t))
+	if (pthread_create(&th, NULL, sig_req_run, &t))
 		die("pthread_create");
 	/* the thread sleeps once it waits in SG_IO, for 5 s */
 	while (!__atomic_load_n(&t.done, __ATOMIC_ACQUIRE) &&

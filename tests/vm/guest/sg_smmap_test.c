@@ -40,6 +40,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -718,6 +719,28 @@ static void t_split(int sb)
 	close(fd);
 }
 
+/* fork_child: fork() with stdout flushed first; dies if it fails. */
+pid_t fork_child(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	return pid;
+}
+
+/* child_status: wait for the child PID; its wait status. */
+int child_status(pid_t pid)
+{
+	int status = 0;
+
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	return status;
+}
+
 /* Fallback: mapping inherited over fork; the parent still shares after. */
 static void t_fork(int sb, unsigned char *map)
 {
@@ -725,10 +748,7 @@ static void t_fork(int sb, unsigned char *map)
 	int status = 0;
 	pid_t pid;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
+	pid = fork_child();
 	if (pid == 0) {
 		unsigned int info = 0;
 		int bad = 0;
@@ -747,8 +767,7 @@ static void t_fork(int sb, unsigned char *map)
 			bad |= 2;
 		_exit(bad);
 	}
-	if (waitpid(pid, &status, 0) != pid)
-		die("waitpid");
+	status = child_status(pid);
 	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "forked child: inherited mapping falls back, WRITE and READ bit clear, data ok (status 0x%x)",
 	      status);
@@ -837,26 +856,21 @@ static void t_busy_owner(int sb, unsigned char *map, int oa)
 
 /* ---- a sharing SG_IO interrupted by a signal ---- */
 
-struct interrupted {
-	int fd;			/* sharer */
-	unsigned char *src;	/* in the owner's mapping */
-	int rc;			/* -errno of the SG_IO ioctl, once */
-	volatile int done;	/* the ioctl has returned */
-};
-
-static void on_sigusr1(int sig)
+void on_signal_noop(int sig)
 {
 	(void)sig;
 }
 
-static void *interrupted_run(void *arg)
+void *sig_req_run(void *arg)
 {
-	struct interrupted *t = arg;
+	struct sig_req *t = arg;
 	struct sgreq r;
 
-	sgreq_init(&r, SG_DXFER_TO_DEV, 104, 32 * 1024 / bs, t->src,
-		   32 * 1024, SG_FLAG_SHARED_MMAP_IO);
+	__atomic_store_n(&t->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	sgreq_init(&r, SG_DXFER_TO_DEV, t->lba, t->len / bs, t->src, t->len,
+		   SG_FLAG_SHARED_MMAP_IO);
 	t->rc = ioctl(t->fd, SG_IO, &r.h) < 0 ? -errno : 0;
+	t->info = r.h.info;
 	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -869,14 +883,15 @@ static void *interrupted_run(void *arg)
 static void t_interrupted(int sb, unsigned char *map)
 {
 	struct sigaction sa;
-	struct interrupted t = { .fd = sb, .src = map, .rc = 1 };
+	struct sig_req t = { .fd = sb, .src = map, .lba = 104,
+			     .len = 32 * 1024, .rc = 1 };
 	pthread_t th;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigusr1;	/* no SA_RESTART: EINTR */
+	sa.sa_handler = on_signal_noop;	/* no SA_RESTART: EINTR */
 	sigaction(SIGUSR1, &sa, NULL);
 	fill(map, 32 * 1024, new_seed());
-	if (pthread_create(&th, NULL, interrupted_run, &t))
+	if (pthread_create(&th, NULL, sig_req_run, &t))
 		die("pthread_create");
 	/* a signal before the thread is in the ioctl is lost: repeat it */
 	while (!__atomic_load_n(&t.done, __ATOMIC_ACQUIRE)) {

@@ -9,6 +9,7 @@
 #define SG_SMMAP_TEST_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <scsi/sg.h>
 
 #ifndef SG_FLAG_MMAP_IO
@@ -75,6 +76,24 @@ int set_delay(int jiffies);
 int delay_usable(void);
 double now(void);
 int checker(int fd);
+pid_t fork_child(void);
+int child_status(pid_t pid);
+
+/*
+ * A sharing WRITE of LEN bytes from SRC to LBA, issued with SG_IO by a
+ * thread (sig_req_run), for a signal to interrupt.
+ */
+struct sig_req {
+	int fd;			/* sharer */
+	unsigned char *src;	/* in the owner's mapping */
+	unsigned int lba, len;	/* where and how much */
+	int rc;			/* the SG_IO ioctl: 0 or -errno, once */
+	unsigned int info;	/* its info bits */
+	pid_t tid;		/* the thread, once it runs */
+	volatile int done;	/* the ioctl has returned */
+};
+void *sig_req_run(void *arg);
+void on_signal_noop(int sig);
 
 /* sg_smmap_review.c: one test per point of the review */
 int review_exec_child(int argc, char **argv);
