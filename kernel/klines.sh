@@ -76,17 +76,21 @@ newest_release() {
 		sed 's/^linux-image-//' | sort -V | tail -n 1
 }
 
-# fetch_deb LINE PKG: download PKG's candidate .deb into $cache/debs (kept
-# there) and print its path.
+# fetch_deb LINE PKG: PKG's candidate .deb in $cache/debs (downloaded once
+# per version; older versions of PKG are deleted); print its path.
 fetch_deb() {
 	mkdir -p "$cache/debs" || return 1
-	deb=$(ls "$cache/debs/${2}_"*.deb 2>/dev/null | tail -n 1)
+	v=$(apt_run "$1" apt-cache show --no-all-versions "$2" 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n 1 | sed 's/:/%3a/')
+	[ -n "$v" ] || { echo "klines: no package $2 in the package lists" >&2; return 1; }
+	deb=$(ls "$cache/debs/${2}_${v}_"*.deb 2>/dev/null | head -n 1)
 	if [ -z "$deb" ]; then
-		apt_run "$1" sh -c "cd '$cache/debs' && apt-get -qq download '$2' 2>&1 | grep -v unsandboxed" >&2 ||
-			{ echo "klines: apt-get download $2 failed" >&2; return 1; }
-		deb=$(ls "$cache/debs/${2}_"*.deb 2>/dev/null | tail -n 1)
+		rm -f "$cache/debs/${2}_"*.deb
+		apt_run "$1" sh -c "cd '$cache/debs' && apt-get -qq download '$2' 2>&1 | grep -v unsandboxed" >&2
+		deb=$(ls "$cache/debs/${2}_${v}_"*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] || { echo "klines: apt-get download $2 failed" >&2; return 1; }
 	fi
-	[ -n "$deb" ] && echo "$deb"
+	echo "$deb"
 }
 
 # image_packages LINE REL: linux-image-REL and the packages of its Depends
@@ -132,13 +136,18 @@ image() {
 			[ -f "$dir/boot/vmlinuz-$1" ] || die "linux-image-$1 has no vmlinuz"
 			depmod -b "$dir" "$1" || die "depmod -b $dir $1 failed"
 			touch "$dir/.unpacked"
+			# Older releases of the line are not booted any more.
+			for o in "$cache/kernels/$line".*; do
+				[ "$o" = "$dir" ] || [ ! -d "$o" ] || rm -rf "$o"
+			done
 		fi
 		exec 8>&-
 	fi
 	echo "$dir"
 }
 
-# source LINE: see the header.
+# source LINE: see the header.  An unpacked .deb is re-unpacked when the
+# candidate version changes (the stamp names the .deb).
 source_tar() {
 	if [ -r "/usr/src/linux-source-$1.tar.xz" ]; then
 		echo "/usr/src/linux-source-$1.tar.xz"
@@ -146,12 +155,18 @@ source_tar() {
 	fi
 	dir=$cache/src/$1
 	tar=$dir/usr/src/linux-source-$1.tar.xz
-	if [ ! -r "$tar" ]; then
+	deb=$(fetch_deb "$1" "linux-source-$1") || exit 1
+	if [ "$(cat "$dir/.deb" 2>/dev/null)" != "$deb" ] || [ ! -r "$tar" ]; then
 		mkdir -p "$cache/src" || exit 1
-		deb=$(fetch_deb "$1" "linux-source-$1") || exit 1
-		rm -rf "$dir"
-		dpkg-deb -x "$deb" "$dir" || die "dpkg-deb -x $deb failed"
-		[ -r "$tar" ] || die "$deb holds no linux-source-$1.tar.xz"
+		exec 8>"$cache/src/.lock"
+		flock 8
+		if [ "$(cat "$dir/.deb" 2>/dev/null)" != "$deb" ] || [ ! -r "$tar" ]; then
+			rm -rf "$dir"
+			dpkg-deb -x "$deb" "$dir" || die "dpkg-deb -x $deb failed"
+			[ -r "$tar" ] || die "$deb holds no linux-source-$1.tar.xz"
+			echo "$deb" >"$dir/.deb"
+		fi
+		exec 8>&-
 	fi
 	echo "$tar"
 }
@@ -170,8 +185,14 @@ headers() {
 	if [ ! -d "$root/lib/modules/$1/build" ]; then
 		exec 8>"$cache/trixie.lock"
 		flock 8
+		# The headers of older releases of the line go, the new come.
+		old=$(sh "$here/trixie-chroot.sh" run dpkg-query -W -f '${Package}\n' \
+			"linux-headers-$line.*" 2>/dev/null | grep -v "^linux-headers-${1%-amd64}")
+		# shellcheck disable=SC2086
 		sh "$here/trixie-chroot.sh" run apt-get -q -y install \
-			"linux-headers-$1" >"$cache/chroot-apt.log" 2>&1 ||
+			"linux-headers-$1" >"$cache/chroot-apt.log" 2>&1 &&
+		{ [ -z "$old" ] || sh "$here/trixie-chroot.sh" run apt-get -q -y purge \
+			$old >>"$cache/chroot-apt.log" 2>&1; } ||
 			{ tail -5 "$cache/chroot-apt.log" >&2; die "installing linux-headers-$1 in the chroot failed"; }
 		exec 8>&-
 	fi
