@@ -35,20 +35,21 @@ put_ko() {
 # depends MODULE: the module files MODULE needs, itself last, one a line;
 # nothing for a built-in module.
 depends() {
-	modprobe -d "$kroot" -S "$rel" --show-depends "$1" |
-		awk '$1 == "insmod" { print $2 }'
+	d=$(modprobe -d "$kroot" -S "$rel" --show-depends "$1") || return 1
+	printf '%s\n' "$d" | awk '$1 == "insmod" { print $2 }'
 }
 
 # Modules, dependencies first, each once.  crct10dif_generic because qemu's
 # default CPU lacks PCLMULQDQ, where it is a module (6.1: sd_mod needs
 # crc-t10dif; 6.12 has it built in; 7.3's sd_mod needs no CRC module).
 : >"$stage/rig/modules"
-{
-	depends crct10dif_generic 2>/dev/null || true
-	for m in scsi_mod sd_mod sg scsi_debug; do
-		depends "$m" || { echo "mkinitramfs: no module $m for $rel" >&2; exit 1; }
-	done
-} | grep -v pclmul | awk '!seen[$0]++' >"$stage/rig/modules.src"
+depends crct10dif_generic >"$stage/rig/modules.all" 2>/dev/null || :
+for m in scsi_mod sd_mod sg scsi_debug; do
+	depends "$m" >>"$stage/rig/modules.all" ||
+		{ echo "mkinitramfs: no module $m for $rel" >&2; exit 1; }
+done
+grep -v pclmul "$stage/rig/modules.all" | awk '!seen[$0]++' >"$stage/rig/modules.src"
+rm "$stage/rig/modules.all"
 while read -r ko; do
 	base=$(basename "$ko")
 	base=${base%.xz} base=${base%.zst} base=${base%.gz}
