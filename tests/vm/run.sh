@@ -11,10 +11,11 @@
 #
 # Hang detection: a watchdog kills the guest when its console has printed
 # nothing for --stall seconds, or when it has run for --timeout seconds in
-# all.  The guest's init prints "@@RIG ALIVE" every 30 s, so a scenario that
-# is silent but alive (a command timeout, a long copy) is not killed by the
-# stall limit; a guest whose kernel or init hangs is.  A hung scenario under
-# a live init is caught by the total limit.
+# all.  The guest's init prints "@@RIG ALIVE" every 30 s (10 s of guest
+# time with --icount), so a scenario that is silent but alive (a command
+# timeout, a long copy) is not killed by the stall limit; a guest whose
+# kernel or init hangs is.  A hung scenario under a live init is caught by
+# the total limit.
 usage() {
 	cat <<'USAGE'
 Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
@@ -97,6 +98,10 @@ done
 
 # qemu 7.2 hangs the guest at SMP bring-up with -icount and -smp > 1.
 [ -z "$icount" ] || smp=1
+# The heartbeat's period in guest seconds.  Under -icount a busy guest's
+# clock runs several times slower than the host's: beat every 10 s there.
+heartbeat=30
+[ -z "$icount" ] || heartbeat=10
 klines=$srcdir/kernel/klines.sh
 
 # The release, and the root directory its vmlinuz and modules are under.
@@ -154,6 +159,7 @@ SECTOR='$sector'
 SDEBUG_OPTS='$sdebug'
 SCENARIOS='$*'
 SG_KIND='$sg'
+HEARTBEAT='$heartbeat'
 CONFIG
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 
