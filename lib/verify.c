@@ -54,9 +54,11 @@ int sgv_open(struct sgm_copy *c)
 		return sg_convert_errno(ENOMEM);
 	}
 	c->cmp = p;
-	if (c->op->verbose)
-		pr2serr(SGM_PFX "compares read of= back: the page cache may "
-			"answer\n");
+	for (k = 0; k < c->nout; k++)
+		if (reads_back(&c->out[k]))
+			pr2serr(SGM_PFX "%s=%s is compared by reading it back: "
+				"the page cache may answer for the medium\n",
+				c->out[k].end.role, c->out[k].end.name);
 	return 0;
 }
 
