@@ -57,7 +57,6 @@ uses_chroot() { [ "$1" = 7.3 ]; }
 # apt_run LINE CMD...: run an apt command with the package lists of LINE.
 apt_run() {
 	if uses_chroot "$1"; then
-		l=$1
 		shift
 		sh "$here/trixie-chroot.sh" ensure &&
 			sh "$here/trixie-chroot.sh" run -b "$cache" "$@"
