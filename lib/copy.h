@@ -67,7 +67,8 @@ struct sgm_copy {
 	bool eof;		/* the input ended */
 	bool short_read;	/* an sg READ came back short: an error */
 	bool opened;		/* sgm_copy_open() succeeded */
-	int worst;		/* first error coe went on after, or 0 */
+	int worst;		/* the worst error coe went on after (14, a
+				   miscompare, over 3, unreadable), or 0 */
 	int64_t coe_run;	/* consecutive unreadable blocks so far */
 	bool coe_stop;		/* coe_limit reached: write keep blocks of
 				   the batch, then stop */

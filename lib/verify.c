@@ -76,8 +76,8 @@ static void count_good(struct sgm_copy *c, struct sgm_dest *d,
 static int miscompared(struct sgm_copy *c, struct sgm_dest *d, uint32_t i)
 {
 	c->st.miscompares++;
-	if (!c->worst)
-		c->worst = SG_LIB_CAT_MISCOMPARE;
+	c->worst = SG_LIB_CAT_MISCOMPARE;	/* worse than an unreadable
+						   block: it may be one */
 	pr2serr(SGM_PFX "%s=%s: miscompare at %s=%" PRIu64 "\n", d->end.role,
 		d->end.name, d->end.type == SGE_SG ? "lba" : "block",
 		d->lba + i);
