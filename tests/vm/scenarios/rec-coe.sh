@@ -137,3 +137,22 @@ sdebug_set every_nth 0
 sdebug_set opts 0
 sdebug_set delay 0
 expect_same "$SD_IN" "$SD_OUT" 64
+
+# --verify coe=1 of a good copy against the failing disk: the unreadable
+# blocks, zero-filled, miscompare with the copy, at exactly those LBAs;
+# the miscompare's 14 outranks the medium error's 3
+sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 count=$N 2>good.err ||
+	{ sed 's/^/# | /' good.err; fail "good copy: exit $?"; }
+errors_on
+expect_rc 14 vc.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 \
+	count=$N --verify coe=1
+errors_off
+expect_bad vc.err
+_l=$BAD
+while [ $_l -lt $((BAD + NBAD)) ]; do
+	expect_line vc.err "sgm_dd: of=$SG_OUT: miscompare at lba=$_l"
+	_l=$((_l + 1))
+done
+expect_line vc.err "$NBAD miscompare error(s)"
+expect_line vc.err "$N+0 records verified"
+expect_same "$SD_IN" "$SD_OUT" $N
