@@ -123,9 +123,20 @@ touched=0
 cleanup() {
 	trap - EXIT INT TERM HUP
 	if [ $touched = 1 ]; then
+		# An interrupted apt-get may leave its dpkg running a little
+		# while (holding the lock): wait for it, up to 5 min.
+		i=0
 		# shellcheck disable=SC2086
-		dpkg --purge $PKGS >>"$work/cleanup.log" 2>&1 ||
-			dpkg --purge --force-remove-reinstreq $PKGS >>"$work/cleanup.log" 2>&1
+		until dpkg --purge $PKGS >"$work/purge-try.log" 2>&1; do
+			cat "$work/purge-try.log" >>"$work/cleanup.log"
+			grep -q 'lock' "$work/purge-try.log" && [ $i -lt 150 ] || {
+				dpkg --purge --force-remove-reinstreq $PKGS >>"$work/cleanup.log" 2>&1
+				break
+			}
+			i=$((i + 1))
+			sleep 2
+		done
+		cat "$work/purge-try.log" >>"$work/cleanup.log"
 		if [ -d "/var/lib/dkms/$name" ]; then
 			dkms remove -m "$name" -v "$ver" --all >>"$work/cleanup.log" 2>&1
 			rm -rf "/var/lib/dkms/$name"
@@ -152,7 +163,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'echo "FAIL: pkg (interrupted; host restored by the cleanup)"; exit 1' INT TERM HUP
 
 # --- build from a clean copy ---------------------------------------------
 # The files git tracks, as they are in the work tree (a developer's
