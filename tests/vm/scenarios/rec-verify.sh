@@ -79,3 +79,14 @@ expect_rc 0 v16.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 \
 	count=$N --verify cdbsz=16 verbose=3
 expect_grep v16.err "Verify cdb: \\[8f 02 "
 expect_line v16.err "$N+0 records verified"
+
+# oflag=nocreat: a mistyped sg node never becomes a regular file
+expect_rc 15 nc.err sgm_dd if="$SG_IN" of=/dev/sg99 bs="$SECTOR" count=1 \
+	oflag=nocreat
+[ -e /dev/sg99 ] && fail "oflag=nocreat created /dev/sg99"
+expect_line nc.err "sgm_dd: of=/dev/sg99: does not exist, and oflag=nocreat"
+# of2= the same sg device as of= under another name: refused by inode
+ln -sf "$SG_OUT" sgalias
+expect_rc 31 al.err sgm_dd if="$SG_IN" of="$SG_OUT" of2=sgalias \
+	bs="$SECTOR" count=1
+expect_line al.err "sgm_dd: of2=sgalias is the same file as of=$SG_OUT"
