@@ -3,7 +3,8 @@
 # a block device output.  A clean compare, a miscompare at a known LBA
 # (exit 14, the LBA named, the blocks before it counted), every miscompare
 # with coe=1; with and without oflag=smmap (VERIFY's data-out shares the
-# input's reserve, counted); and a copy checked as it goes.
+# input's reserve, counted); a copy checked as it goes; oflag=nocreat on
+# a missing sg node; of2= naming of= through a symlink.
 . /scenarios/sgm-lib.sh
 fill_work
 if sg_shares; then share=1; else share=0; fi
