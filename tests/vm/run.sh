@@ -112,10 +112,13 @@ case $(sh "$klines" line "$rel" 2>/dev/null) in
 esac
 kroot=$(sh "$klines" image "$rel") || { echo "FAIL: $name/boot (no image of $rel)"; exit 1; }
 
-# stock_sg: the path of the kernel's own sg module (possibly compressed).
+# stock_sg: the path of the kernel's own, in-tree sg module (possibly
+# compressed); never one that DKMS installed under updates/.
 stock_sg() {
-	modprobe -d "$kroot" -S "$rel" --show-depends sg |
-		awk '$1 == "insmod" { f = $2 } END { print f }'
+	for f in "$kroot/lib/modules/$rel/kernel/drivers/scsi/sg.ko"*; do
+		[ -f "$f" ] && echo "$f" && return 0
+	done
+	return 0
 }
 
 [ -z "$sg_file" ] || sg="file"
