@@ -248,8 +248,26 @@ static int size_reserves(struct sgm_copy *c)
 }
 
 /*
+ * Whether a non-sg end does O_DIRECT: its read(2) or write(2) cannot use
+ * an sg mapping (VM_IO: the pages cannot be pinned, EFAULT).
+ */
+static bool direct_file(const struct sgm_copy *c)
+{
+	int k;
+
+	if (!is_sg(&c->in) && c->op->iflag.direct)
+		return true;
+	for (k = 0; k < c->nout; k++)
+		if (!is_sg(&c->out[k].end) && c->oflag.direct)
+			return true;
+	return false;
+}
+
+/*
  * The batch buffer: the input's reserve (input sg, no iflag=smmap), else
- * the output's (output sg), else heap memory aligned for O_DIRECT.
+ * the output's (output sg), else heap memory aligned for O_DIRECT; heap
+ * memory too when a non-sg end does O_DIRECT (and no smmap needs a
+ * reserve), the sg ends then doing indirect IO from it.
  */
 static int map_buffer(struct sgm_copy *c)
 {
@@ -258,7 +276,9 @@ static int map_buffer(struct sgm_copy *c)
 	int res;
 
 	c->buf_len = sgr_page_round((size_t)c->bs * c->bpt);
-	if (is_sg(&c->in) && !c->op->iflag.smmap)
+	if (direct_file(c) && !c->op->iflag.smmap && !c->op->oflag.smmap)
+		owner = NULL;
+	else if (is_sg(&c->in) && !c->op->iflag.smmap)
 		owner = &c->in;
 	else if (is_sg(&c->out[0].end))
 		owner = &c->out[0].end;
@@ -294,7 +314,8 @@ static void choose_io(struct sgm_copy *c)
 	if (is_sg(&c->in)) {
 		bool own = c->buf_fd == c->in.fd;
 
-		c->in_flags = own ? SG_FLAG_MMAP_IO : SG_FLAG_SHARED_MMAP_IO;
+		c->in_flags = own ? SG_FLAG_MMAP_IO : c->buf_fd >= 0 ?
+			      SG_FLAG_SHARED_MMAP_IO : 0;
 		c->in_dxferp = own ? NULL : c->buf;
 	}
 	for (k = 0; k < c->nout; k++) {
@@ -465,6 +486,11 @@ static int read_batch(struct sgm_copy *c, uint32_t blocks, size_t *nbytes)
 	*nbytes = 0;
 	if (!is_sg(&c->in)) {
 		n = sio_read_full(c->in.fd, c->buf, want);
+		if (sgm_medium_errno((int)-n) && c->op->coe &&
+		    (c->in.type == SGE_BLOCK || c->in.type == SGE_REG)) {
+			c->st.unrecovered++;
+			return sgm_recover_file(c, blocks, nbytes);
+		}
 		if (n < 0) {
 			pr2serr(SGM_PFX "reading if=%s at block %" PRIu64 ": %s\n",
 				c->in.name, c->in_lba, strerror((int)-n));

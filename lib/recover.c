@@ -12,6 +12,7 @@
 
 #include "msg.h"
 #include "recover.h"
+#include "sysio.h"
 
 /*
  * READ block i of the batch into its place in the buffer.  With mmap IO
@@ -73,6 +74,57 @@ int sgm_coe_account(struct sgm_copy *c, const uint8_t *bad, uint32_t blocks)
 		}
 	}
 	return 0;
+}
+
+bool sgm_medium_errno(int err)
+{
+	return err == EIO || err == ENODATA;
+}
+
+int sgm_recover_file(struct sgm_copy *c, uint32_t blocks, size_t *nbytes)
+{
+	uint8_t *bad = calloc(blocks, 1);
+	size_t bs = (size_t)c->bs;
+	uint32_t i;
+	ssize_t n = 0;
+	int res = 0;
+
+	if (!bad)
+		return sg_convert_errno(ENOMEM);
+	*nbytes = 0;
+	for (i = 0; i < blocks && !res; i++) {
+		if (sgs_fatal_sig) {
+			res = sg_convert_errno(EINTR);
+			break;
+		}
+		n = sio_pread_full(c->in.fd, c->buf + i * bs, bs,
+				   (off_t)((c->in_lba + i) * bs));
+		if (n < 0 && sgm_medium_errno((int)-n)) {
+			bad[i] = 1;
+			memset(c->buf + i * bs, 0, bs);
+			c->st.unrecovered++;
+			n = (ssize_t)bs;
+		} else if (n < 0) {
+			pr2serr(SGM_PFX "reading if=%s at block %" PRIu64
+				": %s\n", c->in.name, c->in_lba + i,
+				strerror((int)-n));
+			res = sg_convert_errno((int)-n);
+			break;
+		}
+		*nbytes += (size_t)n;
+		if ((size_t)n < bs)
+			break;		/* the input ends here */
+	}
+	if (!res) {
+		int err = sio_seek(c->in.fd, (off_t)(c->in_lba * bs + *nbytes));
+
+		if (err)
+			res = sg_convert_errno(-err);
+	}
+	if (!res)
+		res = sgm_coe_account(c, bad, i < blocks ? i + 1 : blocks);
+	free(bad);
+	return res;
 }
 
 int sgm_recover_read(struct sgm_copy *c, uint32_t blocks)

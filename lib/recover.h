@@ -10,6 +10,7 @@
 #ifndef SGSMMAP_RECOVER_H
 #define SGSMMAP_RECOVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "copy.h"
@@ -23,6 +24,20 @@
  * the status of another error that ends the copy.
  */
 int sgm_recover_read(struct sgm_copy *c, uint32_t blocks);
+
+/* Whether a read(2) errno says the medium failed: EIO, or ENODATA (the
+ * block layer's BLK_STS_MEDIUM, an unrecovered read error). */
+bool sgm_medium_errno(int err);
+
+/*
+ * The same for a block device or regular file input whose read(2) of the
+ * batch at c->in_lba failed so (sgm_medium_errno): pread(2) block by block
+ * (with O_DIRECT if the input has it), zero-filling what fails so, then
+ * the file offset is put after the batch.  *nbytes: the bytes of the
+ * batch (fewer when the input ends inside it).  Returns as
+ * sgm_recover_read().
+ */
+int sgm_recover_file(struct sgm_copy *c, uint32_t blocks, size_t *nbytes);
 
 /*
  * The bookkeeping of coe for one batch, pure but for its messages and

@@ -300,6 +300,13 @@ static const struct copy_case copy_cases[] = {
 	  "o11", 0, 0, 0, "Input/output error\n  remaining block count=4\n"
 	  "sgm_dd: to resume: skip=0 seek=0 count=4\n"
 	  "0+0 records in\n0+0 records out\n" },
+	/* coe=1 on a file input: the blocks that fail with EIO are read
+	 * again one by one, zero-filled, listed and counted; exit 3 */
+	{ "if=/proc/self/mem of=@/o12 count=4 bpt=4 coe=1",
+	  SG_LIB_CAT_MEDIUM_HARD, "o12", 4, 0, 4 * 512,
+	  "sgm_dd: if=/proc/self/mem: lba=3 [0x3] unreadable, zero-filled\n"
+	  "4+0 records in\n4+0 records out\n"
+	  "4 unreadable blocks zero-filled (coe)\n" },
 };
 
 /* Every case of copy_cases, then of= beside of2= of case o7. */

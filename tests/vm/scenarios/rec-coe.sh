@@ -4,8 +4,9 @@
 # the boundary of two batches of 16.  With coe=1 the copy must equal the
 # source with exactly those blocks zeroed, each listed once, nothing else
 # lost, with and without smmap (the recovery READs share too: counted).
-# Then coe_limit stops at the 2nd bad block in a row with the resume line,
-# and retries=N against aborted commands on every command.
+# The same from the block device node (EIO, pread block by block).  Then
+# coe_limit stops at the 2nd bad block in a row with the resume line, and
+# retries=N against aborted commands on every command.
 . /scenarios/sgm-lib.sh
 fill_work
 P=/sys/module/scsi_debug/parameters
@@ -28,11 +29,12 @@ errors_on() {
 }
 errors_off() { sdebug_set opts 0; }
 
-# expect_bad FILE: exactly the injected LBAs are listed, once each
+# expect_bad FILE [IF]: exactly the injected LBAs of IF (default SG_IN)
+# are listed, once each
 expect_bad() {
 	_l=$BAD
 	while [ $_l -lt $((BAD + NBAD)) ]; do
-		expect_line "$1" "sgm_dd: if=$SG_IN: lba=$_l [$(printf '0x%x' $_l)] unreadable, zero-filled"
+		expect_line "$1" "sgm_dd: if=${2:-$SG_IN}: lba=$_l [$(printf '0x%x' $_l)] unreadable, zero-filled"
 		_l=$((_l + 1))
 	done
 	_n=$(grep -c 'unreadable, zero-filled$' "$1")
@@ -101,6 +103,17 @@ errors_off
 expect_bad big.err
 read_blocks "$SD_OUT" $N 0 got.img || fail "reading the copy"
 cmp want.img got.img || fail "coe=1 bpt=128: wrong image"
+
+# The same from the block device node: read(2) fails with EIO, pread(2)
+# block by block (iflag=direct: the reads are exactly the blocks asked)
+fill_zero "$SD_OUT" $N
+errors_on
+expect_rc 3 blk.err sgm_dd if="$SD_IN" iflag=direct of="$SG_OUT" \
+	bs="$SECTOR" bpt=16 count=$N coe=1
+errors_off
+expect_bad blk.err "$SD_IN"
+read_blocks "$SD_OUT" $N 0 got.img || fail "reading the copy"
+cmp want.img got.img || fail "coe=1 from $SD_IN: wrong image"
 
 # coe_limit=2: LBA 111 is the 2nd bad block in a row: its batch (96..111)
 # is written, then the copy stops with the operands that resume it

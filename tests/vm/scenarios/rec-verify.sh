@@ -91,3 +91,12 @@ ln -sf "$SG_OUT" sgalias
 expect_rc 31 al.err sgm_dd if="$SG_IN" of="$SG_OUT" of2=sgalias \
 	bs="$SECTOR" count=1
 expect_line al.err "sgm_dd: of2=sgalias is the same file as of=$SG_OUT"
+
+# O_DIRECT on a non-sg end beside an sg end (the block node: the guest's
+# tmpfs has no O_DIRECT): the buffer is plain memory (an sg mapping cannot
+# be pinned: EFAULT), the sg end does indirect IO
+fill_zero "$SD_OUT" 50
+sgm_dd if="$SG_IN" of="$SD_OUT" oflag=direct bs="$SECTOR" bpt=16 \
+	count=50 verbose=1 2>d.err || { sed 's/^/# | /' d.err; fail "sg to block device, oflag=direct: exit $?"; }
+expect_grep d.err "READs from $SG_IN: indirect IO"
+expect_same "$SD_IN" "$SD_OUT" 50
