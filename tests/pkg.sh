@@ -175,8 +175,11 @@ mkdir -p "$src" || exit 1
 	{ fail "build (copying the tree failed)"; exit 1; }
 t0=$(date +%s)
 # nocheck: the unit tests that dh_auto_test runs have just run in the same
-# make check; a failure there is counted once.
-if (cd "$src" && SG_SMMAP_KTREES=$(ktrees) DEB_BUILD_OPTIONS=nocheck \
+# make check; a failure there is counted once.  Nothing of the calling
+# make check reaches the build (configure would take srcdir for its own).
+if (cd "$src" && env -u srcdir -u builddir -u VM_TESTS -u UNIT_ONLY \
+	-u VM_GROUPS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+	SG_SMMAP_KTREES="$(ktrees)" DEB_BUILD_OPTIONS=nocheck \
 	dpkg-buildpackage -us -uc) >"$work/build.log" 2>&1; then
 	pass "build (dpkg-buildpackage -us -uc, nocheck, $(($(date +%s) - t0)) s)"
 else

@@ -7,7 +7,8 @@
 #
 # Environment: srcdir, builddir (absolute), VM_TESTS=yes|no,
 # UNIT_ONLY=1 or VM_GROUPS="name ..." to narrow a run ("dkms" names the
-# DKMS test, tests/dkms.sh, which runs with the VM tests).
+# DKMS test, tests/dkms.sh, and "pkg" the packaging test, tests/pkg.sh,
+# which run with the VM tests).
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${builddir:-$srcdir}
@@ -98,6 +99,20 @@ run_dkms() {
 	echo "# DKMS test took $(($(date +%s) - t0)) s"
 }
 
+# The Debian packages: build, lintian, install on the host, purge, then a VM
+# boot with the module their DKMS built (tests/pkg.sh).
+run_pkg() {
+	out=$builddir/tests/pkg.log
+	echo "Packaging test: tests/pkg.sh"
+	t0=$(date +%s)
+	sh "$srcdir/tests/pkg.sh" --builddir "$builddir" >"$out" 2>&1
+	rc=$?
+	cat "$out" >>"$log"
+	grep -E '^(PASS|FAIL|SKIP): ' "$out"
+	count_lines "$out" "$rc" "pkg: tests/pkg.sh"
+	echo "# Packaging test took $(($(date +%s) - t0)) s"
+}
+
 run_vm() {
 	groups=$srcdir/tests/vm/groups
 	grep -v '^[[:space:]]*#' "$groups" | grep -v '^[[:space:]]*$' |
@@ -132,6 +147,7 @@ if [ -z "${VM_GROUPS:-}" ]; then
 fi
 if [ "${VM_TESTS:-yes}" != no ] && [ -z "${UNIT_ONLY:-}" ]; then
 	case " ${VM_GROUPS:-dkms} " in *" dkms "*) run_dkms ;; esac
+	case " ${VM_GROUPS:-pkg} " in *" pkg "*) run_pkg ;; esac
 	run_vm
 fi
 echo "$pass passed, $fail failed, $skip skipped"
