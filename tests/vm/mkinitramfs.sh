@@ -85,11 +85,20 @@ copy_bin() {
 	done
 }
 
+# sys_bin NAME: the distribution's NAME, from the system directories only:
+# a project build installed under /usr/local (make install) must never
+# stand in for a stock oracle.
+sys_bin() {
+	p=$(PATH=/usr/bin:/bin:/usr/sbin:/sbin command -v "$1") ||
+		{ echo "mkinitramfs: no $1 in /usr/bin or /bin" >&2; return 1; }
+	echo "$p"
+}
+
 for t in dd cmp od md5sum; do
-	copy_bin "$(command -v "$t")" "$stage/usr/bin"
+	copy_bin "$(sys_bin "$t")" "$stage/usr/bin"
 done
 for t in sg_dd sgm_dd sgp_dd sg_readcap sg_inq sg_turs sg_sync; do
-	copy_bin "$(command -v "$t")" "$stage/opt/sg3/bin"
+	copy_bin "$(sys_bin "$t")" "$stage/opt/sg3/bin"
 done
 
 # The project's programs: tools from src/, guest test programs from
