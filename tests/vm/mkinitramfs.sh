@@ -87,10 +87,12 @@ copy_bin() {
 
 # sys_bin NAME: the distribution's NAME, from the system directories only:
 # a project build installed under /usr/local (make install) must never
-# stand in for a stock oracle.
+# stand in for a stock oracle, nor the sg-smmap package's sgm_dd, which
+# diverts sg3-utils' one (dpkg-divert --truename finds that).
 sys_bin() {
 	p=$(PATH=/usr/bin:/bin:/usr/sbin:/sbin command -v "$1") ||
 		{ echo "mkinitramfs: no $1 in /usr/bin or /bin" >&2; return 1; }
+	t=$(dpkg-divert --truename "$p" 2>/dev/null) && [ -x "$t" ] && p=$t
 	echo "$p"
 }
 
