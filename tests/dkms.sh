@@ -137,6 +137,9 @@ fi
 [ $vm = 1 ] || exit $status
 for r in $built; do
 	line=$(sh "$klines" line "$r")
+	# one DKMS boot is enough here: tests/pkg.sh boots 6.1 with the module
+	# that the package's DKMS built
+	[ "$line" != 6.1 ] || continue
 	[ "$(sh "$klines" release "$line")" = "$r" ] || {
 		echo "SKIP: dkms-$line/driver-smmap ($r is not the newest $line release, which the VM boots)"
 		continue
