@@ -7,7 +7,8 @@
 # (vermagic is the kernel's, version is the patched driver's 3.5.37), kept
 # in BUILDDIR/tests/dkms/REL/sg.ko, then removed again (dkms remove --all,
 # the /usr/src copy) leaving no trace; then (unless --no-vm) the test VM
-# boots that kernel with the module DKMS built and runs driver-smmap.
+# boots each such kernel but 6.1 (tests/pkg.sh boots that one with the
+# package's DKMS module) with the module DKMS built and runs driver-smmap.
 # Prints PASS:/FAIL:/SKIP: lines; exit 0 when nothing failed.  Needs root.
 # Skips when sg-smmap is already known to dkms: a user's install is never
 # touched.
