@@ -1,5 +1,5 @@
 #!/bin/sh
-# mkinitramfs.sh STAGE SG_KO SCENARIO_DIR BUILDDIR REL KROOT
+# mkinitramfs.sh STAGE SG_KO SCENARIO_DIR BUILDDIR REL KROOT [KIND=KO...]
 # Lay out the test VM's root file system in STAGE (a fresh directory):
 # busybox-static, the SCSI modules of kernel REL (found under
 # KROOT/lib/modules/REL: KROOT is / for an installed kernel, or the cache
@@ -8,9 +8,11 @@
 # tools as reference oracles (/opt/sg3/bin), GNU dd and cmp, the rig's init
 # and lib.sh, and the scenario scripts.  Compressed modules (.ko.xz,
 # .ko.zst: 6.12 and later) are stored decompressed, as busybox's insmod
-# needs them.
+# needs them.  Each KIND=KO is stored as /lib/modules/sg-KIND.ko besides:
+# the sg modules a boot with phases (run.sh's @KIND-SECTOR) switches to.
 set -eu
 stage=$1 sg_ko=$2 scen_dir=$3 builddir=$4 rel=$5 kroot=$6
+shift 6
 here=$(cd "$(dirname "$0")" && pwd)
 
 mkdir -p "$stage"/bin "$stage"/sbin "$stage"/lib/modules "$stage"/rig \
@@ -61,6 +63,9 @@ while read -r ko; do
 done <"$stage/rig/modules.src"
 rm "$stage/rig/modules.src"
 grep -qx sg.ko "$stage/rig/modules" || { echo "mkinitramfs: sg.ko not in the module list" >&2; exit 1; }
+for kk in "$@"; do
+	put_ko "${kk#*=}" "$stage/lib/modules/sg-${kk%%=*}.ko"
+done
 
 # Modules a scenario may load itself (not by init): null_blk gives a block
 # device of another logical block size than the scsi_debug disks.

@@ -47,6 +47,13 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
   --log FILE       keep the guest's console output in FILE
   --name GROUP     prefix of the result lines (default vm)
   --builddir DIR   where src/ and tests/vm/guest/ programs were built
+  SCENARIO...      names of tests/vm/scenarios/*.sh, run in order; a phase
+                   mark @KIND-SECTOR (@stock-512, @patched-4096, ...) among
+                   them starts a phase: init unloads sg and scsi_debug and
+                   loads that sg.ko and fresh disks of that sector size, so
+                   that one boot tests several configurations.  With marks,
+                   the first token is one (it sets --sg and --sector) and
+                   result lines read GROUP/KIND-SECTOR/NAME.
   --expect-timeout the rig's self-test: pass only if the watchdog killed
                    the guest at the stall limit.  rig-hang stops the
                    heartbeat, then sleeps: its console goes silent, as a
@@ -91,10 +98,25 @@ done
 for n in "$stall" "$timeout"; do
 	case "$n" in ''|*[!0-9]*|0) echo "run.sh: --stall and --timeout take seconds > 0" >&2; exit 1 ;; esac
 done
+# Phase marks (@KIND-SECTOR) among the scenarios: the first token must be
+# one when any is given; it then sets --sg and --sector.
+kinds=
 for s in "$@"; do
-	[ -f "$here/scenarios/$s.sh" ] ||
-		{ echo "run.sh: no scenario tests/vm/scenarios/$s.sh" >&2; exit 1; }
+	case "$s" in
+	@stock-512|@stock-4096|@patched-512|@patched-4096)
+		k=${s#@} k=${k%-*}
+		case " $kinds " in *" $k "*) ;; *) kinds="$kinds $k" ;; esac ;;
+	@*) echo "run.sh: phase mark $s is not @stock|patched-512|4096" >&2; exit 1 ;;
+	*) [ -f "$here/scenarios/$s.sh" ] ||
+		{ echo "run.sh: no scenario tests/vm/scenarios/$s.sh" >&2; exit 1; } ;;
+	esac
 done
+if [ -n "$kinds" ]; then
+	case "$1" in @*) ;; *) echo "run.sh: with phase marks, the first token must be one" >&2; exit 1 ;; esac
+	[ -z "$sg_file" ] || { echo "run.sh: --sg-ko takes no phase marks" >&2; exit 1; }
+	first=${1#@}
+	sg=${first%-*} sector=${first#*-}
+fi
 
 # qemu 7.2 hangs the guest at SMP bring-up with -icount and -smp > 1.
 [ -z "$icount" ] || smp=1
@@ -121,21 +143,29 @@ stock_sg() {
 	return 0
 }
 
+# sg_module KIND: the path of the sg.ko to boot for KIND: stock, the
+# kernel's own; patched, the project's, built (or reused) for $rel.
+sg_module() {
+	case "$1" in
+	stock) stock_sg ;;
+	patched)
+		kout=$builddir/kernel-build/$rel
+		mkdir -p "$kout"
+		trees=${SGSMMAP_CACHE:-/var/cache/sg-smmap}/trees
+		mkdir -p "$trees" 2>/dev/null && [ -w "$trees" ] || trees=$builddir/kernel-build/cache
+		make -s -C "$srcdir/kernel" KREL="$rel" OUT="$kout" \
+			CACHE="$trees" >"$kout/build.log" 2>&1 || {
+			tail -20 "$kout/build.log" >&2
+			echo "FAIL: $name/boot (building the patched sg.ko for $rel failed)"
+			return 1
+		}
+		echo "$kout/sg.ko" ;;
+	esac
+}
+
 [ -z "$sg_file" ] || sg="file"
 case "$sg" in
-stock) sg_ko=$(stock_sg) ;;
-patched)
-	kout=$builddir/kernel-build/$rel
-	sg_ko=$kout/sg.ko
-	mkdir -p "$kout"
-	trees=${SGSMMAP_CACHE:-/var/cache/sg-smmap}/trees
-	mkdir -p "$trees" 2>/dev/null && [ -w "$trees" ] || trees=$builddir/kernel-build/cache
-	make -s -C "$srcdir/kernel" KREL="$rel" OUT="$kout" \
-		CACHE="$trees" >"$kout/build.log" 2>&1 || {
-		tail -20 "$kout/build.log"
-		echo "FAIL: $name/boot (building the patched sg.ko for $rel failed)"
-		exit 1
-	} ;;
+stock|patched) sg_ko=$(sg_module "$sg") || { echo "$sg_ko"; exit 1; } ;;
 file)
 	sg_ko=$(cd "$(dirname "$sg_file")" && pwd)/$(basename "$sg_file")
 	v=$(modinfo -F vermagic "$sg_ko" 2>/dev/null | cut -d' ' -f1)
@@ -147,11 +177,19 @@ file)
 *) echo "run.sh: --sg must be stock or patched" >&2; exit 1 ;;
 esac
 [ -n "$sg_ko" ] && [ -f "$sg_ko" ] || { echo "FAIL: $name/boot (no sg.ko for $rel)"; exit 1; }
+# Every kind the phases name, as KIND=PATH for mkinitramfs.sh.
+sg_kinds=
+for k in $kinds; do
+	ko=$(sg_module "$k") || { echo "$ko"; exit 1; }
+	[ -n "$ko" ] && [ -f "$ko" ] || { echo "FAIL: $name/boot (no $k sg.ko for $rel)"; exit 1; }
+	sg_kinds="$sg_kinds $k=$ko"
+done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sgsmmap-vm.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 stage=$work/root
-"$here/mkinitramfs.sh" "$stage" "$sg_ko" "$here/scenarios" "$builddir" "$rel" "$kroot" || {
+# shellcheck disable=SC2086
+"$here/mkinitramfs.sh" "$stage" "$sg_ko" "$here/scenarios" "$builddir" "$rel" "$kroot" $sg_kinds || {
 	echo "FAIL: $name/boot (building the initramfs failed)"
 	exit 1
 }
@@ -234,9 +272,12 @@ last_alive() {
 }
 
 status=0
+phase=
 for s in "$@"; do
-	r=$(sed -n "s/^@@RIG END $s \([0-9]*\)$/\1/p" "$log" | tail -n 1)
-	t=$(sed -n "s/^@@RIG TIME $s \([0-9]*\)$/\1/p" "$log" | tail -n 1)
+	case "$s" in @*) phase=${s#@}/; continue ;; esac
+	s=$phase$s
+	r=$(sed -n "s|^@@RIG END $s \([0-9]*\)$|\1|p" "$log" | tail -n 1)
+	t=$(sed -n "s|^@@RIG TIME $s \([0-9]*\)$|\1|p" "$log" | tail -n 1)
 	[ -z "$t" ] || echo "# $name/$s took $t s"
 	case "$r" in
 	0) echo "PASS: $name/$s" ;;
