@@ -13,6 +13,7 @@
 #include <scsi/sg_pr2serr.h>
 
 #include "copy.h"
+#include "inflight.h"
 #include "recover.h"
 #include "verify.h"
 #include "sg_reserve.h"
@@ -103,7 +104,12 @@ static int check_flags(struct sgm_copy *c)
 		.out2_sg = c->nout > 1 && is_sg(&c->out[1].end),
 		.out_readable = (o->type == SGE_REG || o->type == SGE_BLOCK),
 	};
-	int res = check_same(c);
+	int n, res = check_same(c);
+
+	for (n = c->nout - 1; n >= 0; n--)	/* the first one named */
+		if (!is_sg(&c->out[n].end) && c->out[n].end.type != SGE_BLOCK &&
+		    c->out[n].end.type != SGE_NULL)
+			k.unordered = out_role[n];
 
 	if (!res)
 		res = sgm_check_ends(c->op, &k);
@@ -383,6 +389,7 @@ static int release(struct sgm_copy *c)
 {
 	int k, res, status = 0;
 
+	sgm_inflight_close(c);
 	if (c->buf_fd >= 0)
 		sgr_unmap(c->buf, c->buf_len);
 	free(c->heap);
@@ -431,6 +438,8 @@ int sgm_copy_open(struct sgm_copy *c, const struct sgm_opts *op)
 		res = size_reserves(c);
 	if (!res)
 		res = map_buffer(c);
+	if (!res)
+		res = sgm_inflight_open(c);
 	if (!res)
 		res = create_outputs(c);
 	if (!res)
@@ -645,6 +654,8 @@ int sgm_copy_run(struct sgm_copy *c)
 	int64_t rem;
 	int k, res = 0;
 
+	if (c->fl)
+		return sgm_inflight_run(c);
 	sgs_start(&c->st);
 	while (!c->eof && !sgs_poll(&c->st)) {
 		rem = c->count < 0 ? -1

@@ -34,6 +34,8 @@
 
 #define SGM_NOUT SGS_MAX_OUT	/* of= and of2= */
 
+struct sgm_inflight;		/* thr>1: the slots (inflight.h) */
+
 /* One destination and how its WRITEs are issued. */
 struct sgm_dest {
 	struct sge_end end;	/* the open file or device */
@@ -74,6 +76,8 @@ struct sgm_copy {
 				   the batch, then stop */
 	uint32_t keep;		/* blocks of the batch to write then */
 	uint8_t *cmp;		/* read-back buffer of a non-sg compare */
+	struct sgm_inflight *fl;	/* thr>1: the other slots; NULL with
+					   thr=1, the loop of one batch */
 	struct sgs_stats st;	/* what has been done */
 };
 

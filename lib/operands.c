@@ -39,6 +39,7 @@ enum {
 	OP_OFLAG = 1u << 12, OP_SEEK = 1u << 13, OP_SKIP = 1u << 14,
 	OP_SYNC = 1u << 15, OP_TIME = 1u << 16, OP_VERBOSE = 1u << 17,
 	OP_COE = 1u << 18, OP_COE_LIMIT = 1u << 19, OP_RETRIES = 1u << 20,
+	OP_THR = 1u << 21,
 };
 
 /* What the parse has gathered beyond struct sgm_opts. */
@@ -363,6 +364,12 @@ static int st_sync(struct pstate *ps, const char *name, const char *val)
 	return num_bool(name, val, &ps->op->do_sync);
 }
 
+/* thr=N: 1 to SGM_MAX_THR batches in flight. */
+static int st_thr(struct pstate *ps, const char *name, const char *val)
+{
+	return num_int(name, val, 1, SGM_MAX_THR, &ps->op->thr);
+}
+
 /*
  * time=0|1[,TO], as sg_dd: TO is the timeout of each READ and WRITE in
  * seconds (default 60).
@@ -424,6 +431,7 @@ static const struct operand operands[] = {
 	{ "seek",    st_seek,    OP_SEEK,    OP_SEEK },
 	{ "skip",    st_skip,    OP_SKIP,    OP_SKIP },
 	{ "sync",    st_sync,    OP_SYNC,    OP_SYNC },
+	{ "thr",     st_thr,     OP_THR,     OP_THR },
 	{ "time",    st_time,    OP_TIME,    OP_TIME },
 	{ "verbose", st_verbose, OP_VERBOSE, OP_VERBOSE },
 };
@@ -678,6 +686,38 @@ static int validate_ends(const struct sgm_opts *op)
 }
 
 /*
+ * What thr>1 does not do (yet): coe re-reads a batch block by block and
+ * counts runs of bad blocks in order; --verify and oflag=verify compare
+ * in the copy's one buffer; dio and a block output's O_DIRECT would pin
+ * pages of an sg mapping, which cannot be pinned (VM_IO);
+ * excl would let only the first slot open the device.  Returns 0 or
+ * SG_LIB_CONTRADICT.
+ */
+static int validate_thr(const struct sgm_opts *op)
+{
+	const char *what = NULL;
+
+	if (op->thr <= 1)
+		return 0;
+	if (op->coe)
+		what = "coe";
+	else if (op->do_verify)
+		what = "--verify";
+	else if (op->oflag.verify)
+		what = "oflag=verify";
+	else if (op->oflag.dio)
+		what = "oflag=dio (or dio=1)";
+	else if (op->oflag.direct)
+		what = "oflag=direct";
+	else if (op->iflag.excl || op->oflag.excl)
+		what = "excl (each slot opens the devices again)";
+	if (!what)
+		return 0;
+	pr2serr(SGM_PFX "thr=%d and %s conflict: use thr=1\n", op->thr, what);
+	return SG_LIB_CONTRADICT;
+}
+
+/*
  * Apply the defaults that depend on other operands, then every conflict
  * check that needs no file opened.  0 or SG_LIB_CONTRADICT.
  */
@@ -692,6 +732,8 @@ static int validate(const struct pstate *ps)
 	ret = validate_sizes(ps);
 	if (ret == 0)
 		ret = validate_ends(op);
+	if (ret == 0)
+		ret = validate_thr(op);
 	return ret;
 }
 
@@ -704,6 +746,7 @@ static void defaults(struct sgm_opts *op)
 	op->cdbsz_in = op->cdbsz_out = SGM_DEF_CDBSZ;
 	op->count = -1;
 	op->retries = SGM_DEF_RETRIES;
+	op->thr = 1;
 }
 
 int sgm_parse(int argc, char *argv[], struct sgm_opts *op)
@@ -761,6 +804,17 @@ int sgm_check_ends(const struct sgm_opts *op, const struct sgm_kinds *k)
 			"use cdbsz=10\n");
 		return SG_LIB_CONTRADICT;
 	}
+	if (op->thr > 1 && !k->in_sg) {
+		pr2serr(SGM_PFX "thr=%d needs if= to be an sg device: %s is "
+			"not\n", op->thr, op->inf ? op->inf : "stdin");
+		return SG_LIB_SYNTAX_ERROR;
+	}
+	if (op->thr > 1 && k->unordered) {
+		pr2serr(SGM_PFX "thr=%d needs %s= to take writes out of order "
+			"(an sg or block device, or /dev/null): use thr=1\n",
+			op->thr, k->unordered);
+		return SG_LIB_SYNTAX_ERROR;
+	}
 	if ((op->do_verify || op->oflag.verify) && !k->out_sg &&
 	    !k->out_readable) {
 		pr2serr(SGM_PFX "%s needs of= to be an sg device, a regular file "
@@ -792,9 +846,9 @@ void sgm_usage(FILE *fp)
 	      "[coe_limit=CL]\n"
 	      "              [dio=0|1] [fua=0|1|2|3] [retries=RETR] "
 	      "[sync=0|1]\n"
-	      "              [time=0|1[,TO]] [verbose=VERB] [--dry-run] "
-	      "[--progress[=SECS]]\n"
-	      "              [--verbose] [--verify]\n"
+	      "              [thr=THR] [time=0|1[,TO]] [verbose=VERB] "
+	      "[--dry-run]\n"
+	      "              [--progress[=SECS]] [--verbose] [--verify]\n"
 	      "  where:\n"
 	      "    bpt      blocks per transfer (default: 128, or 32 when "
 	      "BS >= 2048)\n"
@@ -847,6 +901,10 @@ void sgm_usage(FILE *fp)
 	      "SYNCHRONIZE CACHE\n"
 	      "             on sg, fsync on a file or block device "
 	      "(default: 0)\n"
+	      "    thr      batches in flight at once, 1 to 1024, each with "
+	      "its own sg fds\n"
+	      "             and reserve buffer; >1 needs sg or block "
+	      "outputs (default: 1)\n"
 	      "    time     1: report elapsed time and throughput (default: "
 	      "0);\n"
 	      "             ,TO: timeout of each READ and WRITE in seconds "

@@ -27,6 +27,7 @@
 #define SGM_PROGRESS_SEC 120	/* --progress or -p: every 2 minutes, as
 				   sg_dd; -pp every 60 s, -ppp every 30 s */
 #define SGM_MAX_PROGRESS 86400	/* largest --progress=SECS */
+#define SGM_MAX_THR 1024	/* largest thr= */
 
 /* Per-end flags from iflag= / oflag= (and dio=, fua=). */
 struct sgm_flags {
@@ -72,6 +73,9 @@ struct sgm_opts {
 	int retries;		/* retries of a command that may succeed when
 				   repeated; -1: not given (sgx_retry) */
 	bool do_verify;		/* --verify: compare of= with if=, no WRITE */
+	int thr;		/* thr=: batches in flight at once, 1 (the
+				   default: one command at a time) to
+				   SGM_MAX_THR (see inflight.h) */
 };
 
 /*
@@ -90,6 +94,9 @@ struct sgm_kinds {
 	bool out_sg;		/* of= is an sg device */
 	bool out2_sg;		/* of2= is an sg device */
 	bool out_readable;	/* of= can be read back: regular or block */
+	const char *unordered;	/* an output that needs its writes in order
+				   (regular file, pipe, stdout, other stream)
+				   named by its role ("of", "of2"), or NULL */
 };
 
 /*
@@ -97,8 +104,11 @@ struct sgm_kinds {
  * call them, right after opening and before creating anything:
  * oflag=smmap and iflag=smmap need if= and of= to be sg devices; dpo and
  * fua with cdbsz=6 matter only where an sg end sends the CDB; --verify
- * and oflag=verify need an output that can be compared.  Returns 0, or
- * SG_LIB_CONTRADICT after one line on stderr.  (of2= may be any kind: a
+ * and oflag=verify need an output that can be compared; thr>1 needs if=
+ * to be sg and every output to take writes out of order (sg, block
+ * device, /dev/null).  Returns 0, SG_LIB_SYNTAX_ERROR for thr>1 with an
+ * output that needs order, or SG_LIB_CONTRADICT, after one line on
+ * stderr.  (of2= may be any kind: a
  * non-sg of2 is written from the buffer.)
  */
 int sgm_check_ends(const struct sgm_opts *op, const struct sgm_kinds *k);

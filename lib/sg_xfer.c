@@ -17,7 +17,6 @@
 #include "sg_xfer.h"
 #include "sysio.h"
 
-#define SGX_SENSE_LEN 64	/* room for descriptor sense */
 #define SGX_BUSY_TRIES 500	/* EBUSY retries, SGX_BUSY_NS apart */
 #define SGX_BUSY_NS 10000000L	/* 10 ms: 5 s in all */
 
@@ -186,13 +185,13 @@ static void os_report(const struct sgx_dev *d, enum sgx_cmd cmd,
 		lead_str(cmd), d->name, lba, strerror(err));
 }
 
-/* One attempt: build the header, run it, categorise.  Convention above. */
-static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
-		   int cdb_len, uint32_t len, void *buf, unsigned int flags,
-		   uint8_t *sense, struct sg_io_hdr *h)
+/* Fill h for one command (a fresh pack_id each time: it tags commands
+ * in driver traces). */
+static void fill_hdr(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
+		     int cdb_len, uint32_t len, void *buf, unsigned int flags,
+		     uint8_t *sense, struct sg_io_hdr *h)
 {
-	static unsigned int pack_id;	/* tags commands in driver traces */
-	int err;
+	static unsigned int pack_id;	/* one thread issues commands */
 
 	memset(h, 0, sizeof(*h));
 	h->interface_id = 'S';
@@ -206,6 +205,16 @@ static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
 	h->timeout = d->timeout_ms ? d->timeout_ms : SGX_TIMEOUT_MS;
 	h->flags = flags;
 	h->pack_id = (int)++pack_id;
+}
+
+/* One attempt: build the header, run it, categorise.  Convention above. */
+static int attempt(const struct sgx_dev *d, bool is_write, uint8_t *cdb,
+		   int cdb_len, uint32_t len, void *buf, unsigned int flags,
+		   uint8_t *sense, struct sg_io_hdr *h)
+{
+	int err;
+
+	fill_hdr(d, is_write, cdb, cdb_len, len, buf, flags, sense, h);
 	err = sg_io_busy(d->fd, h);
 	if (err)
 		return err;
@@ -250,6 +259,34 @@ bool sgx_retry(int cat, const uint8_t *sense, int sense_len, int *tries,
 	return true;
 }
 
+/*
+ * Build the CDB of cmd for blocks blocks at lba into cdb, printing it at
+ * verbose > 2.  Returns its length, or -1 after one line on stderr.
+ */
+static int build_cdb(const struct sgx_dev *d, enum sgx_cmd cmd,
+		     uint64_t lba, uint32_t blocks, uint8_t *cdb)
+{
+	int len = d->cdbsz;
+	char b[128];
+
+	if (cmd == SGX_VERIFY)
+		len = sgx_build_verify_cdb(cdb, d->cdbsz, lba, blocks, d->dpo);
+	else if (sgx_build_rw_cdb(cdb, d->cdbsz, cmd != SGX_READ, lba, blocks,
+				  d->dpo, d->fua))
+		len = -EINVAL;
+	if (len < 0) {
+		pr2serr(SGM_PFX "cannot build a %d-byte %s CDB for lba=%"
+			PRIu64 ", blocks=%" PRIu32 "\n", d->cdbsz,
+			sgx_cmd_str(cmd), lba, blocks);
+		return -1;
+	}
+	if (d->verbose > 2)
+		pr2serr(SGM_PFX "%s cdb: %s\n", cmd == SGX_READ ? "Read" :
+			cmd == SGX_WRITE ? "Write" : "Verify",
+			sg_get_command_str(cdb, len, false, sizeof(b), b));
+	return len;
+}
+
 int sgx_rw(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
 	   uint32_t blocks, void *buf, unsigned int flags,
 	   struct sgx_result *res)
@@ -257,25 +294,12 @@ int sgx_rw(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
 	uint8_t cdb[SGX_MAX_CDBSZ], sense[SGX_SENSE_LEN];
 	bool is_write = cmd != SGX_READ;
 	struct sg_io_hdr h;
-	char b[128];
-	int cat, len = d->cdbsz;
+	int cat, len;
 
 	memset(res, 0, sizeof(*res));
-	if (cmd == SGX_VERIFY)
-		len = sgx_build_verify_cdb(cdb, d->cdbsz, lba, blocks, d->dpo);
-	else if (sgx_build_rw_cdb(cdb, d->cdbsz, is_write, lba, blocks,
-				  d->dpo, d->fua))
-		len = -EINVAL;
-	if (len < 0) {
-		pr2serr(SGM_PFX "cannot build a %d-byte %s CDB for lba=%"
-			PRIu64 ", blocks=%" PRIu32 "\n", d->cdbsz,
-			sgx_cmd_str(cmd), lba, blocks);
+	len = build_cdb(d, cmd, lba, blocks, cdb);
+	if (len < 0)
 		return SG_LIB_SYNTAX_ERROR;
-	}
-	if (d->verbose > 2)
-		pr2serr(SGM_PFX "%s cdb: %s\n", cmd == SGX_READ ? "Read" :
-			cmd == SGX_WRITE ? "Write" : "Verify",
-			sg_get_command_str(cdb, len, false, sizeof(b), b));
 	for (;;) {
 		cat = attempt(d, is_write, cdb, len, blocks * (uint32_t)d->bs,
 			      buf, flags, sense, &h);
@@ -298,5 +322,77 @@ int sgx_rw(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
 	}
 	if (cat != SG_LIB_CAT_CLEAN)
 		report(d, cmd, lba, &h, cat, res);
+	return cat;
+}
+
+int sgx_prep(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
+	     uint32_t blocks, void *buf, unsigned int flags,
+	     struct sgx_req *q)
+{
+	int len = build_cdb(d, cmd, lba, blocks, q->cdb);
+
+	memset(&q->res, 0, sizeof(q->res));
+	q->cmd = cmd;
+	q->lba = lba;
+	if (len < 0)
+		return SG_LIB_SYNTAX_ERROR;
+	fill_hdr(d, cmd != SGX_READ, q->cdb, len, blocks * (uint32_t)d->bs,
+		 buf, flags, q->sense, &q->hdr);
+	return 0;
+}
+
+/* Why a write(2) or read(2) of the v3 interface failed (as os_report). */
+static int v3_failed(const struct sgx_dev *d, struct sgx_req *q, int err)
+{
+	q->res.os_err = err;
+	os_report(d, q->cmd, q->lba, err, q->hdr.flags);
+	return sg_convert_errno(err);
+}
+
+int sgx_submit(const struct sgx_dev *d, struct sgx_req *q)
+{
+	struct timespec ts = { 0, SGX_BUSY_NS };
+	ssize_t n;
+	int tries = 0;
+
+	/* EBUSY: the reserve of an earlier command may still be in use */
+	while ((n = sio_write1(d->fd, &q->hdr, sizeof(q->hdr))) == -EBUSY &&
+	       ++tries < SGX_BUSY_TRIES)
+		nanosleep(&ts, NULL);
+	if (n < 0)
+		return v3_failed(d, q, (int)-n);
+	return 0;
+}
+
+int sgx_collect(const struct sgx_dev *d, struct sgx_req *q)
+{
+	ssize_t n = sio_read1(d->fd, &q->hdr, sizeof(q->hdr));
+
+	if (n < 0)
+		return v3_failed(d, q, (int)-n);
+	return 0;
+}
+
+int sgx_finish(const struct sgx_dev *d, struct sgx_req *q, bool *again)
+{
+	struct sg_io_hdr *h = &q->hdr;
+	int cat = sg_err_category3(h);
+
+	q->res.info = h->info;
+	q->res.resid = h->resid;
+	*again = sgx_retry(cat, q->sense, h->sb_len_wr, &q->res.retried,
+			   d->retries, sgx_cmd_str(q->cmd), d->name);
+	if (*again) {
+		h->pack_id++;	/* a new try: a new tag */
+		return cat;
+	}
+	if (cat == SG_LIB_CAT_RECOVERED) {
+		if (d->verbose)
+			sg_chk_n_print3(SGM_PFX "recovered error, continuing",
+					h, d->verbose > 1);
+		return 0;
+	}
+	if (cat != SG_LIB_CAT_CLEAN)
+		report(d, q->cmd, q->lba, h, cat, &q->res);
 	return cat;
 }

@@ -13,8 +13,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <scsi/sg.h>
 
 #define SGX_MAX_CDBSZ 16
+#define SGX_SENSE_LEN 64	/* room for descriptor sense */
 
 /* glibc's <scsi/sg.h> predates mmap IO; this is the kernel's value. */
 #ifndef SG_FLAG_MMAP_IO
@@ -123,6 +125,34 @@ bool sgx_retry(int cat, const uint8_t *sense, int sense_len, int *tries,
 int sgx_rw(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
 	   uint32_t blocks, void *buf, unsigned int flags,
 	   struct sgx_result *res);
+
+/*
+ * The same commands through the sg v3 asynchronous interface: write(2)
+ * queues a request on d->fd, read(2) collects its response, so one
+ * thread keeps many commands in flight (one per fd: an fd's response is
+ * then always its one request's).  sgx_prep() fills q (which must stay
+ * put until the response is collected: the header points into it);
+ * sgx_submit() queues it; once d->fd polls readable, sgx_collect() reads
+ * the response and sgx_finish() judges it as sgx_rw() does: retry
+ * (*again: submit q again), recovered (0), or a category after the sense
+ * is printed.  All return as described at the top (prep: 0 or
+ * SG_LIB_SYNTAX_ERROR); q->res accumulates over the tries.
+ */
+struct sgx_req {
+	struct sg_io_hdr hdr;	/* the request, then its response */
+	uint8_t cdb[SGX_MAX_CDBSZ];	/* hdr.cmdp */
+	uint8_t sense[SGX_SENSE_LEN];	/* hdr.sbp */
+	enum sgx_cmd cmd;	/* what it is, for messages */
+	uint64_t lba;		/* first block, for messages */
+	struct sgx_result res;	/* what it came back with */
+};
+
+int sgx_prep(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
+	     uint32_t blocks, void *buf, unsigned int flags,
+	     struct sgx_req *q);
+int sgx_submit(const struct sgx_dev *d, struct sgx_req *q);
+int sgx_collect(const struct sgx_dev *d, struct sgx_req *q);
+int sgx_finish(const struct sgx_dev *d, struct sgx_req *q, bool *again);
 
 /* "READ", "WRITE" or "VERIFY". */
 const char *sgx_cmd_str(enum sgx_cmd cmd);

@@ -89,6 +89,47 @@ int sio_write_all(int fd, const void *buf, size_t len, size_t *done)
 	return 0;
 }
 
+ssize_t sio_write1(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	RETRY(n, write(fd, buf, len));
+	return n < 0 ? -errno : n;
+}
+
+ssize_t sio_read1(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	RETRY(n, read(fd, buf, len));
+	return n < 0 ? -errno : n;
+}
+
+int sio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		RETRY(n, pwrite(fd, (const char *)buf + done, len - done,
+				off + (off_t)done));
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENOSPC;
+		done += n;
+	}
+	return 0;
+}
+
+int sio_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+	int n;
+
+	RETRY(n, poll(fds, nfds, timeout_ms));
+	return n < 0 ? -errno : n;
+}
+
 int sio_drop_direct(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);

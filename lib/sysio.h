@@ -12,6 +12,7 @@
 #ifndef SGSMMAP_SYSIO_H
 #define SGSMMAP_SYSIO_H
 
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -41,6 +42,25 @@ ssize_t sio_pread_full(int fd, void *buf, size_t len, off_t off);
  * cases *done is the count of bytes that were written before it.
  */
 int sio_write_all(int fd, const void *buf, size_t len, size_t *done);
+
+/*
+ * One write(2) or read(2) of len bytes, never looped: for the sg v3
+ * asynchronous interface, where a request header goes in (or a response
+ * comes out) whole or not at all.  The count, or -errno.
+ */
+ssize_t sio_write1(int fd, const void *buf, size_t len);
+ssize_t sio_read1(int fd, void *buf, size_t len);
+
+/* pwrite(2) all len bytes at off, looping over short writes: 0 or -errno
+ * (-ENOSPC for a write that moved nothing). */
+int sio_pwrite_all(int fd, const void *buf, size_t len, off_t off);
+
+/*
+ * poll(2): the count of ready fds, or -errno.  An EINTR is retried as
+ * everywhere here, so a caller that must go on waiting after a fatal
+ * signal (to collect commands in flight) loops on -EINTR itself.
+ */
+int sio_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 
 /* Turn O_DIRECT off on fd (for an unaligned tail): 0 or -errno. */
 int sio_drop_direct(int fd);
