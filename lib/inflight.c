@@ -13,9 +13,11 @@
 #include <scsi/sg_pr2serr.h>
 
 #include "inflight.h"
+#include "recover.h"
 #include "sg_reserve.h"
 #include "sg_smmap.h"
 #include "sysio.h"
+#include "verify.h"
 
 #define WIN_PER_SLOT 4		/* prefix window: batches per slot that may
 				   be done past the oldest one not done */
@@ -294,8 +296,9 @@ static void account(struct sgm_copy *c)
 						      c->count);
 }
 
-/* A command of s's batch failed with status res: stop handing out. */
-static void fail(struct sgm_copy *c, struct slot *s, int res)
+/* s's batch failed with status res: stop handing out.  A command that
+ * failed is counted (recover.c and verify.c count their own). */
+static void stop_at(struct sgm_copy *c, struct slot *s, int res, bool count)
 {
 	struct sgm_inflight *f = c->fl;
 
@@ -304,7 +307,113 @@ static void fail(struct sgm_copy *c, struct slot *s, int res)
 	if (s->batch < f->fail_batch)
 		f->fail_batch = s->batch;
 	f->stop = true;
-	c->st.unrecovered += res != sg_convert_errno(EINTR);
+	c->st.unrecovered += count && res != sg_convert_errno(EINTR);
+}
+
+/* A command of s's batch failed with status res. */
+static void fail(struct sgm_copy *c, struct slot *s, int res)
+{
+	stop_at(c, s, res, true);
+}
+
+/* The copy's one-batch fields, saved while they point at a slot. */
+struct borrowed {
+	uint8_t *buf;		/* c->buf */
+	void *in_dxferp;	/* c->in_dxferp */
+	uint64_t in_lba;	/* c->in_lba */
+	int in_fd;		/* c->in_dev.fd */
+	struct sgm_dest out[SGM_NOUT];	/* c->out[] */
+};
+
+/* The sg_io_hdr.flags and dxferp of s's WRITE (or VERIFY) to dest k. */
+static unsigned int out_io(const struct sgm_copy *c, const struct slot *s,
+			   int k, void **dxferp)
+{
+	bool own = s->buf_fd == s->out_fd[k];
+
+	*dxferp = own ? NULL : s->buf;
+	return own ? SG_FLAG_MMAP_IO : c->out[k].flags;
+}
+
+/* First LBA of batch b on the outputs. */
+static uint64_t out_lba(const struct sgm_copy *c, uint64_t b)
+{
+	return (uint64_t)c->op->seek + b * (uint64_t)c->bpt;
+}
+
+/*
+ * Point the copy's one-batch fields (buffer, input fd and LBA, each
+ * destination's fd, LBA and IO) at slot s's batch, so that recover.c and
+ * verify.c, written for the one-batch loop, work on it unchanged.
+ */
+static void borrow(struct sgm_copy *c, struct slot *s, struct borrowed *b)
+{
+	int k;
+
+	b->buf = c->buf;
+	b->in_dxferp = c->in_dxferp;
+	b->in_lba = c->in_lba;
+	b->in_fd = c->in_dev.fd;
+	memcpy(b->out, c->out, sizeof(b->out));
+	c->buf = s->buf;
+	c->in_dxferp = s->buf_fd == s->in_fd ? NULL : s->buf;
+	c->in_lba = (uint64_t)c->op->skip + s->batch * (uint64_t)c->bpt;
+	c->in_dev.fd = s->in_fd;
+	for (k = 0; k < c->nout; k++) {
+		struct sgm_dest *d = &c->out[k];
+
+		d->lba = out_lba(c, s->batch);
+		if (d->end.type != SGE_SG)
+			continue;
+		d->dev.fd = s->out_fd[k];
+		d->flags = out_io(c, s, k, &d->dxferp);
+	}
+}
+
+/* Undo borrow(). */
+static void give_back(struct sgm_copy *c, const struct borrowed *b)
+{
+	c->buf = b->buf;
+	c->in_dxferp = b->in_dxferp;
+	c->in_lba = b->in_lba;
+	c->in_dev.fd = b->in_fd;
+	memcpy(c->out, b->out, sizeof(b->out));
+}
+
+/* coe: s's READ failed with a medium error; read it block by block. */
+static int recover(struct sgm_copy *c, struct slot *s)
+{
+	struct borrowed b;
+	int res;
+
+	borrow(c, s, &b);
+	res = sgm_recover_read(c, s->blocks);
+	give_back(c, &b);
+	return res;
+}
+
+/*
+ * What verify.c does after s's batch reached destination k: with k sg,
+ * miscompare (the VERIFY of --verify came back MISCOMPARE: list the
+ * blocks) or oflag=verify's VERIFY after the WRITE; with k a file or a
+ * block device, the read-back compare.  Returns 0 or an exit status.
+ */
+static int verify_dest(struct sgm_copy *c, struct slot *s, int k,
+		       bool miscompare)
+{
+	struct sgm_dest *d = &c->out[k];
+	struct borrowed b;
+	int res;
+
+	borrow(c, s, &b);
+	if (miscompare)
+		res = sgv_miscompare(c, d, s->blocks);
+	else if (d->end.type == SGE_SG)
+		res = sgv_after_write(c, d, s->blocks);
+	else
+		res = sgv_compare_file(c, d, (size_t)s->blocks * c->bs);
+	give_back(c, &b);
+	return res;
 }
 
 /* Queue a command of slot s on fd; the slot then waits for it. */
@@ -340,24 +449,24 @@ static void write_from(struct sgm_copy *c, struct slot *s, int k)
 {
 	struct sgm_inflight *f = c->fl;
 	size_t len = (size_t)s->blocks * c->bs;
-	uint64_t off = (uint64_t)c->op->seek + s->batch * (uint64_t)c->bpt;
+	uint64_t off = out_lba(c, s->batch);
 	int res;
 
 	for (; k < c->nout; k++) {
 		struct sgm_dest *d = &c->out[k];
+		void *dxferp;
 
 		if (is_sg(&d->end)) {
-			bool own = s->buf_fd == s->out_fd[k];
+			unsigned int flags = out_io(c, s, k, &dxferp);
 
 			s->stage = SLOT_WRITE;
 			s->k = k;
-			if (issue(c, s, &d->dev, s->out_fd[k], SGX_WRITE, off,
-				  own ? NULL : s->buf,
-				  own ? SG_FLAG_MMAP_IO : d->flags))
+			if (issue(c, s, &d->dev, s->out_fd[k], c->op->do_verify ?
+				  SGX_VERIFY : SGX_WRITE, off, dxferp, flags))
 				break;
 			return;
 		}
-		if (d->end.fd >= 0) {
+		if (d->end.fd >= 0 && !c->op->do_verify) {
 			res = sio_pwrite_all(d->end.fd, s->buf, len,
 					     (off_t)(off * (uint64_t)c->bs));
 			if (res) {
@@ -365,6 +474,13 @@ static void write_from(struct sgm_copy *c, struct slot *s, int k)
 					": %s\n", d->end.role, d->end.name, off,
 					strerror(-res));
 				fail(c, s, sg_convert_errno(-res));
+				break;
+			}
+		}
+		if (d->end.fd >= 0 && (c->op->do_verify || c->oflag.verify)) {
+			res = verify_dest(c, s, k, false);
+			if (res) {
+				stop_at(c, s, res, false);
 				break;
 			}
 		}
@@ -442,6 +558,28 @@ static void read_done(struct sgm_copy *c, struct slot *s)
 	write_from(c, s, 0);
 }
 
+/*
+ * Slot s's command failed with res (after its retries): coe recovers a
+ * READ's medium error, --verify lists a MISCOMPARE's blocks.  Returns 0
+ * when the batch goes on, -1 when it stops (stopped here), or res for
+ * the caller to count and stop on.
+ */
+static int after_error(struct sgm_copy *c, struct slot *s, int res)
+{
+	if (s->stage == SLOT_READ && res == SG_LIB_CAT_MEDIUM_HARD &&
+	    c->op->coe) {
+		s->req.res.resid = 0;
+		res = recover(c, s);
+	} else if (s->stage == SLOT_WRITE && res == SG_LIB_CAT_MISCOMPARE) {
+		res = verify_dest(c, s, s->k, true);
+	} else
+		return res;
+	if (!res)
+		return 0;
+	stop_at(c, s, res, false);
+	return -1;
+}
+
 /* Slot s's fd polled ready: take the response and move the slot on. */
 static void complete(struct sgm_copy *c, struct slot *s)
 {
@@ -460,8 +598,18 @@ static void complete(struct sgm_copy *c, struct slot *s)
 		if (!res)
 			return;
 	}
+	if (res)
+		res = after_error(c, s, res);
+	else if (s->stage == SLOT_WRITE && c->oflag.verify) {
+		res = verify_dest(c, s, s->k, false);
+		if (res) {	/* verify.c counted it */
+			stop_at(c, s, res, false);
+			res = -1;
+		}
+	}
 	if (res) {
-		fail(c, s, res);
+		if (res > 0)
+			fail(c, s, res);
 		idle(f, s);
 		return;
 	}
@@ -541,5 +689,5 @@ int sgm_inflight_run(struct sgm_copy *c)
 		print_tally(c);
 	if (sgs_fatal_sig && f->status == sg_convert_errno(EINTR))
 		return 0;	/* the signal, not an error: see the summary */
-	return f->status;
+	return f->status ? f->status : c->worst;
 }

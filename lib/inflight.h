@@ -21,10 +21,14 @@
  * issued; the batches in flight finish, and those below the failed one
  * may still extend the prefix.  A fatal signal stops issuing the same way.
  *
- * sgm_check_ends() and validate_thr() (operands.c) refuse what thr>1 does
- * not do: a non-sg input, outputs that need ordered writes, coe, verify,
- * dio, direct and excl.  thr=1 never comes here: copy.c's loop runs as
- * it always did.
+ * coe (recover.c) and the compares of --verify and oflag=verify
+ * (verify.c) run on a slot's batch as they do on the one batch of thr=1,
+ * synchronously, with the copy's one-batch fields pointed at the slot for
+ * the while (borrow()); unreadable blocks and miscompares are listed in
+ * the order they are found.  sgm_check_ends() and validate_thr()
+ * (operands.c) refuse what thr>1 cannot do: a non-sg input, outputs that
+ * need ordered writes, coe_limit, dio, direct and excl.  thr=1 never
+ * comes here: copy.c's loop runs as it always did.
  */
 #ifndef SGSMMAP_INFLIGHT_H
 #define SGSMMAP_INFLIGHT_H

@@ -686,12 +686,11 @@ static int validate_ends(const struct sgm_opts *op)
 }
 
 /*
- * What thr>1 does not do (yet): coe re-reads a batch block by block and
- * counts runs of bad blocks in order; --verify and oflag=verify compare
- * in the copy's one buffer; dio and a block output's O_DIRECT would pin
- * pages of an sg mapping, which cannot be pinned (VM_IO);
- * excl would let only the first slot open the device.  Returns 0 or
- * SG_LIB_CONTRADICT.
+ * What thr>1 cannot do: coe_limit counts runs of bad blocks in block
+ * order, and batches complete in any order; dio and a block output's
+ * O_DIRECT would pin pages of an sg mapping, which cannot be pinned
+ * (VM_IO); excl would let only the first slot open the device.  Returns
+ * 0 or SG_LIB_CONTRADICT.
  */
 static int validate_thr(const struct sgm_opts *op)
 {
@@ -699,12 +698,8 @@ static int validate_thr(const struct sgm_opts *op)
 
 	if (op->thr <= 1)
 		return 0;
-	if (op->coe)
-		what = "coe";
-	else if (op->do_verify)
-		what = "--verify";
-	else if (op->oflag.verify)
-		what = "oflag=verify";
+	if (op->coe_limit > 0)
+		what = "coe_limit";
 	else if (op->oflag.dio)
 		what = "oflag=dio (or dio=1)";
 	else if (op->oflag.direct)
@@ -809,7 +804,7 @@ int sgm_check_ends(const struct sgm_opts *op, const struct sgm_kinds *k)
 			"not\n", op->thr, op->inf ? op->inf : "stdin");
 		return SG_LIB_SYNTAX_ERROR;
 	}
-	if (op->thr > 1 && k->unordered) {
+	if (op->thr > 1 && k->unordered && !op->do_verify) {
 		pr2serr(SGM_PFX "thr=%d needs %s= to take writes out of order "
 			"(an sg or block device, or /dev/null): use thr=1\n",
 			op->thr, k->unordered);

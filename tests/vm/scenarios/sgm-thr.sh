@@ -3,8 +3,9 @@
 # an sg disk and a block device, every one compared byte for byte; the
 # shared mmap IO line counts every slot's requests (all shared on the
 # patched driver, none on the stock one); outputs that need ordered writes
-# are refused, leaving nothing behind; and a medium error mid-copy claims
-# exactly the batches before it.  scsi_debug answers after 50 us
+# are refused, leaving nothing behind; a medium error mid-copy claims
+# exactly the batches before it; coe, --verify and oflag=verify work;
+# SIGUSR1 reports progress and SIGTERM stops with the contiguous claim.  scsi_debug answers after 50 us
 # (ndelay), so that commands really overlap and complete out of order.
 . /scenarios/sgm-lib.sh
 fill_work
@@ -118,4 +119,72 @@ expect_rc 0 e2.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 \
 	skip=$good seek=$good count=$((N - good)) thr=8 oflag=smmap
 expect_same "$SD_IN" "$SD_OUT" $N
 
+# --- coe: the bad blocks of two batches zeroed, the rest copied --------
+# LBAs 110..113 cross batches 6 and 7; the recovery READs share too
+BAD=110
+NBAD=4
+N=300
+read_blocks "$SD_IN" $N 0 src.img || fail "reading the source"
+cp src.img want.img
+dd if=/dev/zero of=want.img bs="$SECTOR" seek=$BAD count=$NBAD \
+	conv=notrunc status=none
+fill_zero "$SD_OUT" $N
+echo $BAD >$P/medium_error_start
+echo $NBAD >$P/medium_error_count
+sdebug_set opts 2
+expect_rc 3 c.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 \
+	count=$N thr=8 coe=1 oflag=smmap verbose=1
+sdebug_set opts 0
+expect_line c.err "$N+0 records in"
+expect_line c.err "$N+0 records out"
+expect_line c.err "$NBAD unreadable blocks zero-filled (coe)"
+expect_line c.err "6 unrecovered error(s)"
+l=$BAD
+while [ $l -lt $((BAD + NBAD)) ]; do
+	expect_line c.err "sgm_dd: if=$SG_IN: lba=$l [$(printf '0x%x' $l)] unreadable, zero-filled"
+	l=$((l + 1))
+done
+expect_smmap c.err "$(batches $N 16)"
+read_blocks "$SD_OUT" $N 0 got.img || fail "reading the copy"
+cmp want.img got.img >/dev/null || fail "coe thr=8: not the source with $BAD..$((BAD + NBAD - 1)) zeroed"
+
+# --- --verify and oflag=verify ----------------------------------------
+expect_rc 0 v.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 \
+	count=200 thr=4 oflag=verify,smmap verbose=1
+expect_line v.err "200+0 records out"
+expect_line v.err "200 blocks verified after writing"
+expect_rc 0 v2.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 \
+	count=200 thr=4 oflag=smmap --verify
+expect_line v2.err "200+0 records verified"
+# a block changed: the miscompare listed, the batches before it claimed
+fill_zero "$SD_OUT" 1 50
+expect_rc 14 v3.err sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=16 \
+	count=200 thr=4 --verify
+expect_line v3.err "sgm_dd: of=$SG_OUT: miscompare at lba=50"
+expect_line v3.err "48+0 records verified"
+# --verify of a regular file: nothing is written, so order does not matter
+read_blocks "$SD_IN" 200 0 f.img || fail "reading the source"
+expect_rc 0 v4.err sgm_dd if="$SG_IN" of=f.img bs="$SECTOR" bpt=16 \
+	count=200 thr=4 --verify
+expect_line v4.err "200+0 records verified"
+
+# --- signals: SIGUSR1 reports, SIGTERM stops with the contiguous claim ---
+# 2 ms per command, 500 batches of 8, 4 in flight: about 0.5 s of copy
+N=4000
+fill_zero "$SD_OUT" $N
+sdebug_set ndelay 2000000	# only for sgm_dd: dd's 512-byte IO would crawl
+(sleep 0.1; kill -USR1 "$(pidof sgm_dd)"; sleep 0.1
+	kill -TERM "$(pidof sgm_dd)") &
+rc=$(sgm_status sgm_dd if="$SG_IN" of="$SG_OUT" bs="$SECTOR" bpt=8 count=$N \
+	thr=4 oflag=smmap 2>s.err)
+wait
 echo 0 >$D/delay
+[ "$rc" = 143 ] || { sed 's/^/# | /' s.err; fail "SIGTERM: exit $rc, wanted 143"; }
+expect_grep s.err "^Progress: [0-9]+ of $N blocks copied, continuing"
+expect_grep s.err "^Stopped by signal 15"
+got=$(sed -n 's/^\([0-9]*\)+0 records out$/\1/p' s.err | tail -n 1)
+note "SIGTERM at thr=4: $got of $N blocks claimed"
+[ -n "$got" ] && [ "$got" -gt 0 ] && [ "$got" -lt $N ] &&
+	[ $((got % 8)) = 0 ] || { sed 's/^/# | /' s.err; fail "claimed '$got' blocks"; }
+expect_line s.err "sgm_dd: to resume: skip=$got seek=$got count=$((N - got))"
+expect_same "$SD_IN" "$SD_OUT" "$got"
