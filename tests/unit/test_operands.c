@@ -101,10 +101,14 @@ static void defaults(void)
 	       o.count == -1 && o.skip == 0 &&
 	       o.seek == 0 && o.out2f == NULL && !o.do_sync && !o.do_time &&
 	       o.verbose == 0 && !o.dry_run && !o.progress && !o.coe &&
-	       o.coe_limit == 0 && o.retries == -1 && !o.do_verify,
-	       "defaults: bs 512, bpt 128, cdbsz 10, count -1, retries -1");
+	       o.coe_limit == 0 && o.retries == -1 && !o.do_verify &&
+	       o.thr == 1,
+	       "defaults: bs 512, bpt 128, cdbsz 10, count -1, retries -1, "
+	       "thr 1");
 	tap_ok(ok && strcmp(o.inf, "/dev/sg0") == 0 &&
 	       strcmp(o.outf, "/dev/sg1") == 0, "if= and of= kept");
+	ok = parse_good("if=a of=b thr=1k", &o);
+	tap_ok(ok && o.thr == 1024, "thr=1k is 1024, the largest");
 	ok = parse_good("if=a", &o);
 	tap_ok(ok && o.outf == NULL && sgm_is_stdio(o.outf),
 	       "of= defaults to stdout");
@@ -348,8 +352,9 @@ static void empty_args(void)
 }
 
 /* sgm_check_ends(): smmap needs sg at both ends, dpo/fua with cdbsz=6
- * only where sg ends send CDBs, --verify a comparable output; one line,
- * exit 31. */
+ * only where sg ends send CDBs, --verify a comparable output (one line,
+ * exit 31); thr>1 an sg input and outputs that take writes out of order
+ * (one line, exit 1). */
 static void check_ends(void)
 {
 	static const struct {
@@ -397,6 +402,22 @@ static void check_ends(void)
 		  SG_LIB_CONTRADICT, "sgm_dd: oflag=verify needs of= to be an "
 		  "sg device, a regular file or a block device\n" },
 		{ "if=a of=b --verify", { true, false, false, true }, 0, "" },
+		/* thr>1: sg input, outputs that take writes out of order */
+		{ "if=a of=b thr=4", { true, true, false, false, NULL }, 0, "" },
+		{ "if=a of=b thr=1", { false, false, false, true, "of" }, 0, "" },
+		{ "if=a of=b thr=4", { false, true, false, false, NULL },
+		  SG_LIB_SYNTAX_ERROR, "sgm_dd: thr=4 needs if= to be an sg "
+		  "device: a is not\n" },
+		{ "if=a of=b thr=4", { true, false, false, true, "of" },
+		  SG_LIB_SYNTAX_ERROR, "sgm_dd: thr=4 needs of= to take writes "
+		  "out of order (an sg or block device, or /dev/null): use "
+		  "thr=1\n" },
+		{ "if=a of=b of2=c thr=2", { true, true, false, false, "of2" },
+		  SG_LIB_SYNTAX_ERROR, "sgm_dd: thr=2 needs of2= to take writes "
+		  "out of order (an sg or block device, or /dev/null): use "
+		  "thr=1\n" },
+		{ "if=a of=b thr=4 --verify", { true, false, false, true, "of" },
+		  0, "" },
 	};
 	struct tap_capture c;
 	struct sgm_opts o;
