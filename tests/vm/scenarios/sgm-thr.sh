@@ -29,6 +29,7 @@ slots() {
 	_sum=$(sed -n 's/^sgm_dd: slot .*requested \([0-9]*\), done.*/\1/p' "$1" |
 		awk '{ s += $1 } END { print s + 0 }')
 	_tot=$(sed -n 's/^shared mmap IO: requested \([0-9]*\),.*/\1/p' "$1")
+	_tot=${_tot:-0}		# no smmap: no line, no per-slot counts
 	[ "$_sum" = "$_tot" ] || fail "slots requested $_sum, summary $_tot"
 }
 
@@ -78,6 +79,17 @@ if [ -n "$SG_3" ]; then
 else
 	note "no third disk: of2 with thr not tried"
 fi
+
+# --- of= a block device (pwrite at each batch's offset), of= /dev/null ---
+fill_zero "$SD_OUT" 300
+expect_rc 0 t5.err sgm_dd if="$SG_IN" of="$SD_OUT" bs="$SECTOR" bpt=16 \
+	count=250 skip=3 seek=6 thr=5 verbose=1
+expect_same "$SD_IN" "$SD_OUT" 250 3 6
+expect_line t5.err "250+0 records out"
+slots t5.err 5
+expect_rc 0 t6.err sgm_dd if="$SG_IN" of=. bs="$SECTOR" bpt=16 count=250 \
+	thr=5
+expect_line t6.err "250+0 records out"
 
 # --- refused: outputs that need ordered writes; nothing made or cut ---
 echo keep >kept.bin
