@@ -1,9 +1,13 @@
 # lib.sh - sourced by /init and by every scenario inside the test VM.
 #
-# Gives:  SG_DEVS  sg nodes of the scsi_debug disks, in SCSI host order
+# Gives:  SG_DEVS  sg nodes of the selected adapter's disks (RIG_HBA in
+#                  /rig/config: scsi_debug unless run.sh's --hba or an
+#                  @hba-NAME mark says otherwise), in H:C:T:L order
 #         SD_DEVS  their block nodes, same order
 #         SG_IN SG_OUT SD_IN SD_OUT  the first two of each
 #         SECTOR   logical block size of the disks
+#         RIG_HBA  the selected adapter (run.sh's name: scsi_debug,
+#                  virtio-scsi, megasas, ...)
 # and the helpers below.  Scenario contract: exit 0 pass, 77 skip, else fail.
 
 # sd_of_sg /dev/sgN: print the block node of an sg node (sd names are
@@ -22,12 +26,47 @@ host_of_sg() {
 	echo "${t%%:*}"
 }
 
+# hba_proc NAME: the proc_name of the SCSI hosts of run.sh's adapter NAME.
+hba_proc() {
+	case "$1" in
+	virtio-scsi) echo virtio_scsi ;;
+	megasas) echo megaraid_sas ;;
+	lsi53c895a) echo sym53c8xx ;;
+	pvscsi) echo vmw_pvscsi ;;
+	mptsas1068) echo mptsas ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# hba_sgs NAME: "H C T L /dev/sgN" of every sg node whose disk has its
+# block node and sits on a host of adapter NAME, in H:C:T:L order.
+hba_sgs() {
+	_p=$(hba_proc "$1")
+	for _s in /sys/class/scsi_generic/sg*; do
+		[ -e "$_s/device/block" ] || continue
+		_t=$(readlink "$_s/device")
+		_t=${_t##*/}
+		[ "$(cat "/sys/class/scsi_host/host${_t%%:*}/proc_name" 2>/dev/null)" = "$_p" ] ||
+			continue
+		echo "$_t /dev/${_s##*/}" | tr ':' ' '
+	done | sort -n -k1,1 -k2,2 -k3,3 -k4,4
+}
+
+# wait_hba NAME N SECONDS: wait until adapter NAME shows N disks with sg
+# and block nodes; returns 1 after SECONDS (SAS discovery takes its time).
+wait_hba() {
+	_n=0
+	while [ "$(hba_sgs "$1" | wc -l)" -lt "$2" ]; do
+		_n=$((_n + 1))
+		[ $_n -lt $(($3 * 2)) ] || return 1
+		sleep 0.5
+	done
+}
+
 _rig_devices() {
-	SG_DEVS=$(for s in /sys/class/scsi_generic/sg*; do
-		[ -e "$s" ] || continue
-		d=/dev/${s##*/}
-		echo "$(host_of_sg "$d") $d"
-	done | sort -n | while read -r _h d; do printf '%s ' "$d"; done)
+	RIG_HBA=${RIG_HBA:-scsi_debug}
+	SG_DEVS=$(hba_sgs "$RIG_HBA" | while read -r _h _c _t _l d; do
+		printf '%s ' "$d"; done)
 	SG_DEVS=${SG_DEVS% }
 	SD_DEVS=
 	for d in $SG_DEVS; do
@@ -40,7 +79,7 @@ _rig_devices() {
 	set -- $SD_DEVS
 	SD_IN=${1:-}
 	SD_OUT=${2:-}
-	export SG_DEVS SD_DEVS SG_IN SG_OUT SD_IN SD_OUT SECTOR
+	export SG_DEVS SD_DEVS SG_IN SG_OUT SD_IN SD_OUT SECTOR RIG_HBA
 }
 _rig_devices
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# mkinitramfs.sh STAGE SG_KO SCENARIO_DIR BUILDDIR REL KROOT [KIND=KO...]
+# mkinitramfs.sh [--hba 'NAME...'] STAGE SG_KO SCENARIO_DIR BUILDDIR REL KROOT [KIND=KO...]
 # Lay out the test VM's root file system in STAGE (a fresh directory):
 # busybox-static, the SCSI modules of kernel REL (found under
 # KROOT/lib/modules/REL: KROOT is / for an installed kernel, or the cache
@@ -10,7 +10,11 @@
 # .ko.zst: 6.12 and later) are stored decompressed, as busybox's insmod
 # needs them.  Each KIND=KO is stored as /lib/modules/sg-KIND.ko besides:
 # the sg modules a boot with phases (run.sh's @KIND-SECTOR) switches to.
+# --hba adds the drivers of run.sh's host adapters (virtio-scsi, megasas,
+# ...) and their dependencies, loaded by init after scsi_debug.
 set -eu
+hbas=
+[ "${1:-}" != --hba ] || { hbas=$2; shift 2; }
 stage=$1 sg_ko=$2 scen_dir=$3 builddir=$4 rel=$5 kroot=$6
 shift 6
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,9 +50,33 @@ depends() {
 # crc-t10dif; 6.12 has it built in; 7.3's sd_mod needs no CRC module).
 : >"$stage/rig/modules"
 depends crct10dif_generic >"$stage/rig/modules.all" 2>/dev/null || :
-for m in scsi_mod sd_mod sg scsi_debug; do
-	depends "$m" >>"$stage/rig/modules.all" ||
-		{ echo "mkinitramfs: no module $m for $rel" >&2; exit 1; }
+# hba_modules NAME: the driver modules of run.sh's adapter NAME; a "?"
+# after a name: the kernel may have it built in (7.3's virtio_pci, which
+# its modules.builtin does not list), so a missing module is no error (a
+# missing driver shows as the adapter's missing disks in the guest).
+hba_modules() {
+	case "$1" in
+	scsi_debug) ;;
+	virtio-scsi) echo 'virtio_pci?' virtio_scsi ;;
+	megasas) echo megaraid_sas ;;
+	ahci) echo ahci ;;
+	lsi53c895a) echo sym53c8xx ;;
+	pvscsi) echo vmw_pvscsi ;;
+	mptsas1068) echo mptsas ;;
+	*) echo "mkinitramfs: no adapter $1" >&2; return 1 ;;
+	esac
+}
+mods="scsi_mod sd_mod sg scsi_debug"
+for h in $hbas; do
+	mods="$mods $(hba_modules "$h")" || exit 1
+done
+for m in $mods; do
+	case "$m" in
+	*'?') depends "${m%?}" >>"$stage/rig/modules.all" 2>/dev/null ||
+		echo "mkinitramfs: no module ${m%?} for $rel: taken as built in" >&2 ;;
+	*) depends "$m" >>"$stage/rig/modules.all" ||
+		{ echo "mkinitramfs: no module $m for $rel" >&2; exit 1; } ;;
+	esac
 done
 grep -v pclmul "$stage/rig/modules.all" | awk '!seen[$0]++' >"$stage/rig/modules.src"
 rm "$stage/rig/modules.all"

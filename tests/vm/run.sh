@@ -23,10 +23,23 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
               [--sdebug 'k=v ...'] [--kernel 6.1|6.12|7.3]
               [--sg stock|patched] [--sg-ko FILE] [--stall SEC] [--timeout SEC]
               [--mem MB] [--smp N] [--icount] [--log FILE] [--name GROUP]
-              [--builddir DIR] [--expect-timeout] SCENARIO...
+              [--builddir DIR] [--hba NAME[,NAME...]] [--iommu]
+              [--expect-timeout] SCENARIO...
   --hosts N        scsi_debug hosts, one disk each (default 2)
   --size MB        size of each disk (default 16)
   --sector N       logical block size, 512 or 4096 (default 512)
+  --hba LIST       host adapters of the boot, comma-separated: scsi_debug
+                   (the default), virtio-scsi, megasas, ahci, lsi53c895a,
+                   pvscsi, mptsas1068.  Each but scsi_debug gets two disks
+                   of --size and --sector (ahci: 512 only), raw image
+                   files in the run's temporary directory; scsi_debug's
+                   --hosts disks are always there too.  The scenarios see
+                   the first adapter's disks until a mark @hba-NAME
+                   selects another's (result lines then read
+                   GROUP/hba-NAME/SCENARIO).
+  --iommu          the q35 machine with qemu's intel-iommu, the guest with
+                   intel_iommu=on iommu=strict (virtio-scsi's DMA then goes
+                   through it too: iommu_platform=on)
   --append ARGS    extra guest kernel arguments
   --sdebug OPTS    extra scsi_debug module parameters
   --kernel LINE    the kernel line to boot: 6.1 (default), 6.12 or 7.3; the
@@ -69,7 +82,7 @@ srcdir=$(cd "$here/../.." && pwd)
 builddir=$srcdir
 hosts=2 size=16 sector=512 append="" sdebug="" sg=patched stall=300 timeout=3000
 boot_limit=300
-line=6.1 sg_file=
+line=6.1 hbas=scsi_debug iommu=0 hba_disks=2 sg_file=
 mem=1024 name=vm expect_timeout=0 smp=2 icount="" keep_log=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -90,6 +103,8 @@ while [ $# -gt 0 ]; do
 	--name) name=$2; shift ;;
 	--builddir) builddir=$(cd "$2" && pwd); shift ;;
 	--expect-timeout) expect_timeout=1 ;;
+	--hba) hbas=$(echo "$2" | tr ',' ' '); shift ;;
+	--iommu) iommu=1 ;;
 	-h|--help) usage; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 1 ;;
 	*) break ;;
@@ -102,19 +117,34 @@ for n in "$stall" "$timeout"; do
 done
 # Phase marks (@KIND-SECTOR) among the scenarios: the first token must be
 # one when any is given; it then sets --sg and --sector.
+# An adapter mark (@hba-NAME) names one of --hba's adapters.
+for h in $hbas; do
+	case "$h" in
+	scsi_debug|virtio-scsi|megasas|lsi53c895a|pvscsi|mptsas1068) ;;
+	ahci) [ "$sector" = 512 ] || {
+		echo "run.sh: ahci's disks (qemu ide-hd) have 512-byte sectors only; --sector $sector refused" >&2
+		exit 1
+	} ;;
+	*) echo "run.sh: --hba $h is not one of scsi_debug, virtio-scsi, megasas, ahci, lsi53c895a, pvscsi, mptsas1068" >&2
+		exit 1 ;;
+	esac
+done
 kinds=
 for s in "$@"; do
 	case "$s" in
 	@stock-512|@stock-4096|@patched-512|@patched-4096)
 		k=${s#@} k=${k%-*}
 		case " $kinds " in *" $k "*) ;; *) kinds="$kinds $k" ;; esac ;;
+	@hba-*) case " $hbas " in *" ${s#@hba-} "*) ;; *)
+		echo "run.sh: mark $s names no adapter of --hba ($hbas)" >&2; exit 1 ;;
+		esac ;;
 	@*) echo "run.sh: phase mark $s is not @stock|patched-512|4096" >&2; exit 1 ;;
 	*) [ -f "$here/scenarios/$s.sh" ] ||
 		{ echo "run.sh: no scenario tests/vm/scenarios/$s.sh" >&2; exit 1; } ;;
 	esac
 done
 if [ -n "$kinds" ]; then
-	case "$1" in @*) ;; *) echo "run.sh: with phase marks, the first token must be one" >&2; exit 1 ;; esac
+	case "$1" in @hba-*|[!@]*) echo "run.sh: with phase marks, the first token must be one" >&2; exit 1 ;; esac
 	[ -z "$sg_file" ] || { echo "run.sh: --sg-ko takes no phase marks" >&2; exit 1; }
 	first=${1#@}
 	sg=${first%-*} sector=${first#*-}
@@ -189,9 +219,48 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sgsmmap-vm.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
+
+# hba_args NAME I: the qemu options of adapter NAME, the I-th of the boot:
+# the controller and its $hba_disks disks, each a sparse raw image of
+# $size MiB in $work (removed by the trap).  SCSI adapters take scsi-hd
+# disks with --sector as logical and physical block size; ahci takes
+# ide-hd disks, one a port.
+hba_args() {
+	c=hba$2
+	case "$1" in
+	virtio-scsi)
+		ctl=virtio-scsi-pci
+		[ "$iommu" = 0 ] || ctl="$ctl,iommu_platform=on,disable-legacy=on" ;;
+	*) ctl=$1 ;;
+	esac
+	printf ' -device %s,id=%s' "$ctl" "$c"
+	j=0
+	while [ $j -lt "$hba_disks" ]; do
+		img=$work/$c-$j.img
+		truncate -s "${size}M" "$img" || return 1
+		printf ' -drive if=none,id=%s-%s,format=raw,file=%s' "$c" $j "$img"
+		case "$1" in
+		ahci) printf ' -device ide-hd,drive=%s-%s,bus=%s.%s' "$c" $j "$c" $j ;;
+		*) printf ' -device scsi-hd,drive=%s-%s,bus=%s.0,scsi-id=%s,lun=0,logical_block_size=%s,physical_block_size=%s' \
+			"$c" $j "$c" $j "$sector" "$sector" ;;
+		esac
+		j=$((j + 1))
+	done
+}
+# The machine: q35 with the intel-iommu first (before the PCI devices it
+# translates for) when --iommu; qemu's default pc otherwise.
+machine=
+[ "$iommu" = 0 ] || machine="-machine q35 -device intel-iommu"
+i=0
+for h in $hbas; do
+	[ "$h" = scsi_debug ] && continue
+	machine="$machine$(hba_args "$h" $i)" ||
+		{ echo "FAIL: $name/boot (no image files for $h)"; exit 1; }
+	i=$((i + 1))
+done
 stage=$work/root
 # shellcheck disable=SC2086
-"$here/mkinitramfs.sh" "$stage" "$sg_ko" "$here/scenarios" "$builddir" "$rel" "$kroot" $sg_kinds || {
+"$here/mkinitramfs.sh" --hba "$hbas" "$stage" "$sg_ko" "$here/scenarios" "$builddir" "$rel" "$kroot" $sg_kinds || {
 	echo "FAIL: $name/boot (building the initramfs failed)"
 	exit 1
 }
@@ -203,10 +272,16 @@ SDEBUG_OPTS='$sdebug'
 SCENARIOS='$*'
 SG_KIND='$sg'
 HEARTBEAT='$heartbeat'
+HBAS='$hbas'
+HBA_DISKS='$hba_disks'
+HBA_SECTOR='$sector'
+SDEBUG_SECTOR='$sector'
+RIG_HBA='${hbas%% *}'
 CONFIG
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 
 cmdline="console=ttyS0 loglevel=4 panic=-1 slub_debug=FZPU page_poison=1 init_on_free=1 $append"
+[ "$iommu" = 0 ] || cmdline="$cmdline intel_iommu=on iommu=strict"
 log=$work/console.log
 raw=$work/console.raw
 
@@ -217,7 +292,7 @@ raw=$work/console.raw
 # stuck in its kernel prints one every 28 s.  Returns when PID is gone.
 # TERM first, KILL 10 s later.
 watch_guest() {
-	t0=$(date +%s) seen=$t0 size=-1 why= started=
+	t0=$(date +%s) seen=$t0 size=-1 why='' started=''
 	while kill -0 "$1" 2>/dev/null; do
 		sleep 2
 		now=$(date +%s)
@@ -249,7 +324,7 @@ boot_guest() {
 rm -f "$work/killed"
 (
 	# shellcheck disable=SC2086
-	qemu-system-x86_64 -accel tcg -smp "$smp" $icount -m "$mem" \
+	qemu-system-x86_64 -accel tcg -smp "$smp" $icount -m "$mem" $machine \
 		-nodefaults -display none -monitor none -serial stdio -no-reboot \
 		-kernel "$kroot/boot/vmlinuz-$rel" -initrd "$work/initramfs.cpio" \
 		-append "$cmdline" </dev/null &
@@ -262,7 +337,7 @@ rm -f "$work/killed"
 ) 2>&1 | tee -a "$raw" | tr -d '\r'
 }
 
-echo "# $name: booting $rel, sg=$sg (${sg_ko#"$builddir"/}) hosts=$hosts size=${size}MB sector=$sector stall=${stall}s timeout=${timeout}s: $*"
+echo "# $name: booting $rel, sg=$sg (${sg_ko#"$builddir"/}) hosts=$hosts hba=$(echo $hbas | tr ' ' ,)$([ "$iommu" = 0 ] || echo ' +iommu') size=${size}MB sector=$sector stall=${stall}s timeout=${timeout}s: $*"
 boot_guest
 # A guest killed before init ran hung in Debian's kernel under TCG (seen
 # once: a soft lockup in swapper at 26 s, on a loaded host), before any of

@@ -478,8 +478,10 @@ static int self_alias_probe(void)
 	uint8_t cdb[10] = { 0 }, sense[32];
 	struct sg_io_hdr h;
 
+	/* the kernel may grant less (max_sectors_kb: 128 KiB on megasas) */
 	fd = open(devs[d], O_RDWR);
-	if (fd < 0 || ioctl(fd, SG_SET_RESERVED_SIZE, &rsv) < 0)
+	if (fd < 0 || ioctl(fd, SG_SET_RESERVED_SIZE, &rsv) < 0 ||
+	    ioctl(fd, SG_GET_RESERVED_SIZE, &rsv) < 0 || (size_t)rsv < off + len)
 		return 1;
 	map = mmap(NULL, (size_t)rsv, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)

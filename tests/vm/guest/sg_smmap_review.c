@@ -191,7 +191,9 @@ static void t_exec(const char *self)
  * Point 4: a READ of 510 bytes meets the offset's alignment but not the
  * length's (scsi_debug's DMA alignment is 4): the block layer would pad the
  * transfer past the range, so it must fall back; the bytes after the range
- * stay as they were.
+ * stay as they were.  scsi_debug moves the 510 bytes; a host adapter's disk
+ * sends the whole block, which the adapter reports as an error (EIO, as for
+ * any indirect READ that short): the fallback is then still exact.
  */
 static void t_pad(int sb, unsigned char *map)
 {
@@ -204,10 +206,17 @@ static void t_pad(int sb, unsigned char *map)
 	sgreq_init(&r, SG_DXFER_FROM_DEV, LBA_PAD, 1, map, len,
 		   SG_FLAG_SHARED_MMAP_IO);
 	rc = sg_io(sb, &r);
-	check(rc == 0 && bit_ok(r.h.info, 0) && memcmp(map, want, len) == 0 &&
-	      map[len] == 0xa5 && map[len + 1] == 0xa5,
-	      "review 4: READ of %u bytes (length not DMA-aligned) falls back: rc=%d %s, data ok, bytes after it untouched",
-	      len, rc, bit_word(0));
+	if (rc == -EIO && !sdebug_disk(cfg.dev_b))
+		check(bit_ok(r.h.info, 0) && map[len] == 0xa5 &&
+		      map[len + 1] == 0xa5,
+		      "review 4: READ of %u bytes (length not DMA-aligned) falls back: EIO from the adapter (overrun), %s, bytes after it untouched",
+		      len, bit_word(0));
+	else
+		check(rc == 0 && bit_ok(r.h.info, 0) &&
+		      memcmp(map, want, len) == 0 && map[len] == 0xa5 &&
+		      map[len + 1] == 0xa5,
+		      "review 4: READ of %u bytes (length not DMA-aligned) falls back: rc=%d %s, data ok, bytes after it untouched",
+		      len, rc, bit_word(0));
 	free(want);
 }
 

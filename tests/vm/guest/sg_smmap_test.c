@@ -3,10 +3,13 @@
  * sg_smmap_test.c - driver test of SG_FLAG_SHARED_MMAP_IO, run in the test VM.
  *
  *   sg_smmap_test [--expect-stock | --expect-patched] [--iterations N]
- *                 [--delay-knob PATH] [--unplug] [--verbose] SG_A SG_B
+ *                 [--delay-knob PATH] [--unplug] [--verbose]
+ *                 [--probe OFF LEN SHARE] SG_A SG_B
  *
- * SG_A and SG_B are sg nodes of two scratch disks (scsi_debug): their
- * contents are overwritten.  The owner of the shared reserve buffer is an fd
+ * SG_A and SG_B are sg nodes of two scratch disks (scsi_debug, or a host
+ * adapter's): their contents are overwritten.  Checks that depend on SG_B's
+ * queue read its limits (dma_alignment: which offsets share); the segment
+ * limit check needs scsi_debug disks.  The owner of the shared reserve buffer is an fd
  * on SG_A; requests that share it are issued on SG_B (and on SG_A).
  *
  * Without --expect-*, the driver's SG_GET_VERSION_NUM decides: >= 30537
@@ -18,6 +21,10 @@
  * Tests that need a request to stay in flight slow scsi_debug down through
  * PATH (default /sys/bus/pseudo/drivers/scsi_debug/delay, in jiffies) and
  * are skipped when it is not writable.
+ *
+ * --probe runs one check only: a shared WRITE of LEN bytes at offset OFF of
+ * a reserve on SG_A, issued on SG_B, which must share iff SHARE is 1 (the
+ * caller states the rule), with the device's data verified.
  *
  * --unplug runs one test only: SG_A, the owner's disk, is deleted through
  * sysfs while a request on SG_B shares its reserve.  Run it last in a boot.
@@ -60,6 +67,7 @@ int patched;		/* driver honours the flag */
 unsigned int bs;		/* logical block size of both disks */
 static unsigned int rsv;	/* owner reserve size actually granted */
 static unsigned int max_segs;	/* max_segments of SG_B's queue */
+static unsigned int dma_align;	/* dma_alignment of SG_B's queue (a mask) */
 int ca, cb;		/* checker fds: plain indirect IO on A, B */
 static int n_checks, n_failed;
 static unsigned long long seed_ctr = 0x5eed;
@@ -416,11 +424,37 @@ static unsigned int queue_attr(const char *dev, const char *attr)
 	return v;
 }
 
-/* scsi_debug merges pages into segments only with clustering=Y. */
+/* sdebug_disk: sg node DEV is a scsi_debug disk (its model says so). */
+int sdebug_disk(const char *dev)
+{
+	const char *name = strrchr(dev, '/');
+	char path[256], model[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/scsi_generic/%s/device/model",
+		 name ? name + 1 : dev);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%31s", model) != 1)
+			model[0] = 0;
+		fclose(f);
+	}
+	return !strcmp(model, "scsi_debug");
+}
+
+/*
+ * sdebug_clustering: scsi_debug merges pages into segments only with
+ * clustering=Y; true too when SG_B is not a scsi_debug disk, as nothing
+ * is known then of how its pages merge.
+ */
 static int sdebug_clustering(void)
 {
 	char c = 'N';
-	FILE *f = fopen("/sys/module/scsi_debug/parameters/clustering", "r");
+	FILE *f;
+
+	if (!sdebug_disk(cfg.dev_b))
+		return 1;
+	f = fopen("/sys/module/scsi_debug/parameters/clustering", "r");
 
 	if (f) {
 		if (fscanf(f, " %c", &c) != 1)
@@ -512,8 +546,12 @@ static void t_share(int sb, unsigned char *map, int oa)
 	int rc1, rc2;
 
 	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-		shared_write(sb, map, offs[i], len, 0, 1, "share");
-		shared_read(sb, map, offs[i], len, 0, 1, "share");
+		int should = !(offs[i] & dma_align);
+
+		shared_write(sb, map, offs[i], len, 0, should,
+			     should ? "share" : "offset breaks DMA alignment");
+		shared_read(sb, map, offs[i], len, 0, should,
+			    should ? "share" : "offset breaks DMA alignment");
 	}
 	{
 		unsigned int small = 128 * 1024;
@@ -644,12 +682,14 @@ static void t_fallback_limits(int sb, unsigned char *map)
 
 	shared_write(sb, map, 1, len, 16, 0, "offset 1 breaks DMA alignment");
 	shared_read(sb, map, 2, len, 16, 0, "offset 2 breaks DMA alignment");
-	shared_write(sb, map, 4, len, 16, 1, "offset 4 meets DMA alignment");
+	shared_write(sb, map, 4, len, 16, !(4 & dma_align),
+		     4 & dma_align ? "offset 4 breaks DMA alignment" :
+				     "offset 4 meets DMA alignment");
 
 	segs_len = max_segs * PAGE;
 	want = size = segs_len + PAGE;
 	if (!max_segs || segs_len / bs > 0xffff || sdebug_clustering()) {
-		skip("needs scsi_debug clustering=N and a known max_segments",
+		skip("needs scsi_debug disks, clustering=N and a known max_segments",
 		     "segment limit");
 		return;
 	}
@@ -1530,10 +1570,38 @@ static unsigned int read_capacity_bs(int fd)
 	       resp[7];
 }
 
+/*
+ * --probe: one shared WRITE of cfg.probe_len bytes at cfg.probe_off of a
+ * reserve on SG_A (as large as the driver grants, up to the range's end),
+ * issued on SG_B; it must share iff cfg.probe_share.
+ */
+static void t_probe(void)
+{
+	unsigned int size = cfg.probe_off + cfg.probe_len;
+	unsigned char *m;
+	int fd, sb;
+
+	size = (size + PAGE - 1) & ~(PAGE - 1);
+	fd = open_reserve(cfg.dev_a, &size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			  &m);
+	if (size < cfg.probe_off + cfg.probe_len) {
+		skip("reserve too small", "probe: %u bytes granted, %u needed",
+		     size, cfg.probe_off + cfg.probe_len);
+	} else {
+		sb = open_sg(cfg.dev_b);
+		shared_write(sb, m, cfg.probe_off, cfg.probe_len, 0,
+			     cfg.probe_share, "probe");
+		close(sb);
+	}
+	munmap(m, size);
+	close(fd);
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: sg_smmap_test [--expect-stock | --expect-patched] [--iterations N]\n"
-	      "                     [--delay-knob PATH] [--unplug] [--verbose] SG_A SG_B\n",
+	      "                     [--delay-knob PATH] [--unplug] [--verbose]\n"
+	      "                     [--probe OFF LEN SHARE] SG_A SG_B\n",
 	      f);
 }
 
@@ -1557,6 +1625,14 @@ static void parse(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--delay-knob") && i + 1 < argc) {
 			cfg.delay_knob = argv[++i];
+		} else if (!strcmp(argv[i], "--probe") && i + 3 < argc) {
+			cfg.probe_off = (unsigned int)strtoul(argv[++i], NULL, 0);
+			cfg.probe_len = (unsigned int)strtoul(argv[++i], NULL, 0);
+			cfg.probe_share = !strcmp(argv[++i], "1");
+			if (!cfg.probe_len) {
+				usage(stderr);
+				exit(2);
+			}
 		} else if (!strcmp(argv[i], "--unplug")) {
 			cfg.unplug = 1;
 		} else if (!strcmp(argv[i], "--verbose")) {
@@ -1594,22 +1670,27 @@ int main(int argc, char **argv)
 		errno = EINVAL;
 		die("block sizes of SG_A and SG_B");
 	}
+	dma_align = queue_attr(cfg.dev_b, "dma_alignment");
 	if (cfg.unplug) {
 		t_unplug();
+		goto out;
+	}
+	if (cfg.probe_len) {
+		t_probe();
 		goto out;
 	}
 	rsv = OWNER_RESERVE;
 	oa = open_reserve(cfg.dev_a, &rsv, PROT_READ | PROT_WRITE, MAP_SHARED,
 			  &map);
-	if (rsv < 256 * 1024) {
+	if (rsv < 128 * 1024) {
 		errno = ENOMEM;
-		die("owner reserve below 256 KiB");
+		die("owner reserve below 128 KiB");
 	}
 	sb = open_sg(cfg.dev_b);
 	max_segs = queue_attr(cfg.dev_b, "max_segments");
 	note("%s: %s driver, block size %u, owner reserve %u on %s; %s: max_segments %u, dma_alignment %u, max_hw_sectors_kb %u",
 	     cfg.dev_a, patched ? "patched" : "stock", bs, rsv, cfg.dev_a,
-	     cfg.dev_b, max_segs, queue_attr(cfg.dev_b, "dma_alignment"),
+	     cfg.dev_b, max_segs, dma_align,
 	     queue_attr(cfg.dev_b, "max_hw_sectors_kb"));
 
 	t_share(sb, map, oa);

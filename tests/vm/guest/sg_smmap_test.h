@@ -28,6 +28,9 @@ struct cfg {
 	int expect;		/* -1 auto, 0 stock, 1 patched */
 	int iterations;		/* mixed loop length */
 	int unplug;		/* run t_unplug() only: deletes SG_A */
+	unsigned int probe_off;	/* --probe: offset into SG_A's reserve */
+	unsigned int probe_len;	/* --probe: bytes, 0 when not probing */
+	int probe_share;	/* --probe: the WRITE must share */
 	int verbose;		/* print progress notes */
 };
 
@@ -76,6 +79,7 @@ int set_delay(int jiffies);
 int delay_usable(void);
 double now(void);
 int checker(int fd);
+int sdebug_disk(const char *dev);
 pid_t fork_child(void);
 int child_status(pid_t pid);
 

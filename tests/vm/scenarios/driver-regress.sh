@@ -20,7 +20,11 @@ copy() {
 	note "ok: $what"
 }
 
-bpt256k=$((262144 / SECTOR))
+# 256 KiB, or the queue's max transfer when that is less (128 KiB behind
+# megasas and ahci): sg cannot do a larger indirect request there.
+kb=$(cat "/sys/block/${SD_IN##*/}/queue/max_sectors_kb")
+[ "$kb" -le 256 ] || kb=256
+bpt256k=$((kb * 1024 / SECTOR))
 copy "sg_dd indirect bpt=1" /opt/sg3/bin/sg_dd bpt=1
 copy "sg_dd indirect 256 KiB" /opt/sg3/bin/sg_dd bpt="$bpt256k"
 copy "sg_dd dio both sides" /opt/sg3/bin/sg_dd bpt=16 iflag=dio oflag=dio
