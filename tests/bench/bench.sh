@@ -38,6 +38,22 @@
 #   --timeout SEC        kill the guest after SEC seconds [1800]
 #   --smoke              tiny sizes: --n 1 --mib 1 --bpt 16,128 --verify 256
 #
+# The queued bench (issue 12; tests/vm/scenarios/bench-queue.sh):
+#   --queue              only the queued sweep (no --methods, no floor):
+#                        --qmethods at every --thr depth on every --qdev
+#                        device, interleaved, every run verified
+#   --qmethods LIST      smmap (sgm_dd oflag=smmap thr=T), sgp (stock
+#                        sgp_dd), sgpm (sgp_dd iflag=mmap), uring
+#                        (sgbench-uring: bsg + io_uring, 7.1 and later)
+#                        [smmap,sgp,sgpm,uring with --queue, else none]
+#   --thr LIST           depths [1,2,4,8,16,32]
+#   --qdev LIST          lat (scsi_debug ndelay=--qlat), cpu (delay=0)
+#                        [lat,cpu]
+#   --qlat NS            per-command delay of lat [100000]
+#   --qmib M             MiB per queued copy [8]
+#   --qbpt B             blocks per command of the queued copies [16]
+#   --qcheck 0|1         0: verify only in the verification round [1]
+#
 # Results in DIR: console.log, raw.txt (one line per run), summary.csv,
 # sweep.csv, sweep.png (when gnuplot can write png), report.txt (the
 # tables and the targets of issue 5, also printed).
@@ -49,6 +65,7 @@ clock=icount n='' mib=64 bpt=16,64,128,512,2048
 methods=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap,mcopy,mscopy,nodata
 net=smmap,sgm,ssgm,mcopy,mscopy,nodata verify=4096 sg=patched sector=512 smp=1 debug=0 ref=
 out='' timeout=1800 from_log='' sg_ko='' kline=6.1
+queue=0 qm='' thr=1,2,4,8,16,32 qdev=lat,cpu qlat=100000 qmib=8 qbpt=16 qcheck=1
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -72,6 +89,14 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--from-log) from_log=$2; shift ;;
 	--smoke) n=1 mib=1 bpt=16,128 verify=256 ;;
+	--queue) queue=1 ;;
+	--qmethods) qm=$2; shift ;;
+	--thr) thr=$2; shift ;;
+	--qdev) qdev=$2; shift ;;
+	--qlat) qlat=$2; shift ;;
+	--qmib) qmib=$2; shift ;;
+	--qbpt) qbpt=$2; shift ;;
+	--qcheck) qcheck=$2; shift ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
@@ -80,11 +105,13 @@ done
 case "$clock" in icount|wall) ;; *) die "--clock must be icount or wall" ;; esac
 [ -n "$n" ] || { [ "$clock" = icount ] && n=3 || n=7; }
 x=
-for v in n mib verify smp; do
+for v in n mib verify smp qlat qmib qbpt qcheck; do
 	eval "x=\${$v}"
 	case "$x" in ''|*[!0-9]*) die "--$v needs a number" ;; esac
 done
 count=$((mib * 1048576 / sector))
+qcount=$((qmib * 1048576 / sector))
+[ "$queue" = 1 ] && [ -z "$qm" ] && qm=smmap,sgp,sgpm,uring
 
 [ -n "$out" ] || out=$here/out/$(date -u +%Y%m%d-%H%M%S)-$clock
 mkdir -p "$out" || exit 1
@@ -103,14 +130,27 @@ if [ -z "$from_log" ]; then
 		${CC:-cc} -std=gnu11 -O2 -Wall -o "$bdir/tests/vm/guest/$h" "$here/$h.c" ||
 			die "cannot build $h"
 	done
+	# The bsg + io_uring copier needs liburing (liburing-dev); without it
+	# the guest skips the uring method.
+	if [ -n "$qm" ] && ! ${CC:-cc} -std=gnu11 -O2 -Wall -o "$bdir/tests/vm/guest/sgbench-uring" \
+		"$here/sgbench-uring.c" -luring 2>"$out/uring-build.err"; then
+		echo "bench.sh: cannot build sgbench-uring (liburing-dev?): the uring method is skipped" >&2
+	fi
 	if [ -x "$builddir/src/sgm_dd" ] && head -c 4 "$builddir/src/sgm_dd" | grep -q ELF; then
 		cp "$builddir/src/sgm_dd" "$bdir/src/sgm_dd"
 	else
 		echo "bench.sh: no built $builddir/src/sgm_dd: the project's methods are skipped" >&2
 	fi
 	append="sgb_n=$n sgb_count=$count sgb_bpt=$bpt sgb_m=$methods sgb_net=$net sgb_verify=$verify"
+	if [ "$queue" = 1 ]; then
+		append="sgb_n=$n sgb_count=$qcount sgb_m= sgb_net= sgb_floor=0 sgb_verify=0"
+		count=0
+	fi
+	[ -n "$qm" ] && append="$append sgb_qm=$qm sgb_thr=$thr sgb_qdev=$qdev sgb_qlat=$qlat sgb_qcount=$qcount sgb_qbpt=$qbpt sgb_qcheck=$qcheck"
 	[ "$debug" = 1 ] || append="slub_debug=- page_poison=0 init_on_free=0 $append"
 	size=$(( (2 * count * sector + 1048575) / 1048576 + 1 ))
+	qsize=$(( (qcount * sector + 1048575) / 1048576 + 1 ))
+	[ -n "$qm" ] && [ "$qsize" -gt "$size" ] && size=$qsize
 	if [ "$clock" = icount ]; then
 		clk=--icount
 	else
@@ -130,13 +170,15 @@ if [ -z "$from_log" ]; then
 	[ "$rc" = 0 ] || echo "bench.sh: the VM run failed (rc $rc); analysing what there is" >&2
 	from_log=$out/console.log
 	echo "qemu: $(qemu-system-x86_64 --version | head -1); host: $(uname -r), $(nproc) cpus; load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg)" >"$out/host.txt"
-	echo "command: $0 --clock $clock --n $n --mib $mib --bpt $bpt --methods $methods --net $net --sg $sg${sg_ko:+ --sg-ko $sg_ko} --kernel $kline --sector $sector${debug:+ debug=$debug}" >>"$out/host.txt"
+	echo "command: $0 --clock $clock --n $n --mib $mib --bpt $bpt --methods $methods --net $net --sg $sg${sg_ko:+ --sg-ko $sg_ko} --kernel $kline --sector $sector${debug:+ debug=$debug}${qm:+ --qmethods $qm --thr $thr --qdev $qdev --qlat $qlat --qmib $qmib --qbpt $qbpt --qcheck $qcheck}" >>"$out/host.txt"
 fi
 [ -f "$from_log" ] || die "no console log $from_log"
 
 # raw.txt: METHOD BPT BLOCKS ROUND REAL USER SYS STATUS
 tr -d '\r' <"$from_log" | sed -n 's/^@@BENCH \([a-z]*\):\([0-9]*\):\([0-9]*\):\([0-9v]*\) /\1 \2 \3 \4 /p' >"$out/raw.txt"
-[ -s "$out/raw.txt" ] || die "no @@BENCH lines in $from_log"
+# qraw.txt (the queued sweep): DEV METHOD DEPTH BPT BLOCKS ROUND REAL USER SYS STATUS
+tr -d '\r' <"$from_log" | sed -n 's/^@@BENCH q-\([a-z]*\)-\([a-z]*\)-\([0-9]*\):\([0-9]*\):\([0-9]*\):\([0-9v]*\) /\1 \2 \3 \4 \5 \6 /p' >"$out/qraw.txt"
+[ -s "$out/raw.txt" ] || [ -s "$out/qraw.txt" ] || die "no @@BENCH lines in $from_log"
 info=$(tr -d '\r' <"$from_log" | sed -n 's/^@@BENCHINFO //p')
 csector=$(echo "$info" | sed -n 's/^disks .* sector \([0-9]*\)$/\1/p' | head -1)
 [ -n "$csector" ] && sector=$csector
@@ -159,6 +201,11 @@ fi
 	[ -f "$out/host.txt" ] && sed 's/^/# /' "$out/host.txt"
 	echo
 } >"$out/report.txt"
+# Only a queued sweep in this log: its report and plot, nothing else.
+if [ ! -s "$out/raw.txt" ]; then
+	. "$here/queue-report.sh"
+	exit 0
+fi
 
 # The analysis: medians over the timed rounds (ROUND >= 1) of C-block
 # runs; net = median over rounds of t(2C) - t(C) (paired within a round);
@@ -370,3 +417,6 @@ plot for [i=2:10] "$out/sweep.csv" using 1:i with linespoints lw W[i] dt D[i] lc
 	"$out/sweep.csv" using 1:13 with linespoints lw 3 dt 2 lc rgb "black" title "floor: READ + WRITE"
 EOF
 fi
+# The queued sweep, when the run had one.
+[ -s "$out/qraw.txt" ] && . "$here/queue-report.sh"
+exit 0

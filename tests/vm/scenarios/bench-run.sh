@@ -14,6 +14,28 @@
 #   sgb_verify=V     before the timed rounds, copy V blocks with every
 #                    method at every bpt into a zeroed output and compare
 #                    byte for byte (default 4096; 0: no verification)
+# The queued sweep (issue 12), after the methods above (sgb_m= and
+# sgb_floor=0 leave it alone):
+#   sgb_qm=M,M,...   queued methods (default none: no queued sweep):
+#                    smmap  the project's sgm_dd oflag=smmap thr=T
+#                    sgp    stock sgp_dd thr=T (indirect)
+#                    sgpm   stock sgp_dd thr=T iflag=mmap
+#                    uring  sgbench-uring: bsg + io_uring passthrough,
+#                           fixed buffers, T commands in flight (skipped
+#                           where the kernel has no bsg uring_cmd, i.e.
+#                           before 7.1)
+#   sgb_thr=T,T,...  depths (default 1,2,4,8,16,32)
+#   sgb_qdev=D,...   devices: lat (scsi_debug ndelay=sgb_qlat ns: latency
+#                    bound), cpu (delay=0: CPU bound) (default lat,cpu)
+#   sgb_qlat=NS      lat's per-command delay (default 100000: 100 us)
+#   sgb_qcount=C     blocks per queued copy (default sgb_count)
+#   sgb_qbpt=B       blocks per command (default 16)
+#   sgb_qcheck=0|1   1: zero the output before every queued run (outside
+#                    the timing) and compare all C blocks after it;
+#                    0: only the verification round (ROUND v) compares
+#                    (default 1)
+# Every queued run prints
+#   @@BENCH q-DEV-METHOD-T:BPT:BLOCKS:ROUND REAL USER SYS STATUS
 #
 # Methods:  dd dddir           GNU dd on the sd nodes, indirect / O_DIRECT
 #           sgdd sgdddio       stock sg_dd, indirect / iflag=dio oflag=dio
@@ -41,6 +63,9 @@
 : "${sgb_n:=3}" "${sgb_count:=16384}" "${sgb_bpt:=16}" "${sgb_floor:=1}"
 : "${sgb_verify:=4096}" "${sgb_net=smmap,sgm,ssgm,mcopy,mscopy,nodata}"
 : "${sgb_m:=dd,dddir,sgdd,sgdddio,ssgm,ssgmdio,sgm,sgmdio,smmap,mcopy,mscopy,nodata}"
+: "${sgb_qm=}" "${sgb_thr:=1,2,4,8,16,32}" "${sgb_qdev:=lat,cpu}"
+: "${sgb_qlat:=100000}" "${sgb_qcount:=$sgb_count}" "${sgb_qbpt:=16}"
+: "${sgb_qcheck:=1}"
 for t in $(cat /proc/cmdline); do
 	case "$t" in
 	sgb_*=*)
@@ -62,6 +87,7 @@ C=$sgb_count
 big=$C
 for m in $(list "$sgb_net"); do big=$((2 * C)); done
 [ "$sgb_floor" = 1 ] && big=$((2 * C))
+[ -n "$sgb_qm" ] && [ "$sgb_qcount" -gt "$big" ] && big=$sgb_qcount
 [ "$(nblocks "$SD_IN")" -ge "$big" ] ||
 	fail "disks hold $(nblocks "$SD_IN") blocks, the bench needs $big"
 for b in $(list "$sgb_bpt"); do
@@ -92,6 +118,7 @@ echo "@@BENCHINFO erms $(grep -qw erms /proc/cpuinfo && echo yes || echo no)"
 echo "@@BENCHINFO clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 echo "@@BENCHINFO disks $SG_IN $SG_OUT ($SD_IN $SD_OUT) sector $SECTOR"
 echo "@@BENCHINFO params n=$sgb_n count=$C bpt=$sgb_bpt net=$sgb_net floor=$sgb_floor verify=$sgb_verify"
+[ -z "$sgb_qm" ] || echo "@@BENCHINFO queue qm=$sgb_qm thr=$sgb_thr qdev=$sgb_qdev qlat=$sgb_qlat qcount=$sgb_qcount qbpt=$sgb_qbpt qcheck=$sgb_qcheck"
 echo "@@BENCHINFO cmdline $(cat /proc/cmdline)"
 
 # The project's sgm_dd, when it was built and knows oflag=smmap.
@@ -210,5 +237,6 @@ while [ "$r" -le "$sgb_n" ]; do
 	done
 	r=$((r + 1))
 done
+[ -n "$sgb_qm" ] && . /scenarios/bench-queue.sh
 [ "$bad" = 0 ] || fail "a copy failed or its data differ"
 echo "@@BENCHDONE"

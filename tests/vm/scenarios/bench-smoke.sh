@@ -1,10 +1,14 @@
 # Smoke test of the benchmark (make check): the in-guest part of
 # tests/bench/bench.sh (bench-run.sh) with tiny sizes, every method and
-# the floor, each copy verified; then the 2007-style scripts dd_tsts.sh
-# and sg_dd_tsts.sh (copied in as bench-dd_tsts.sh, bench-sg_dd_tsts.sh).
+# the floor, each copy verified, and the queued sweep at depths 1 and 4 on
+# both device modes (bench-queue.sh: sgm_dd thr=, sgp_dd, and bsg +
+# io_uring where the kernel has it), every run verified; then the
+# 2007-style scripts dd_tsts.sh and sg_dd_tsts.sh (copied in as
+# bench-dd_tsts.sh, bench-sg_dd_tsts.sh).
 # Needs sgbench-time and sgbench-floor in the guest (built from
 # tests/bench/); skips without them.
 sgb_n=1 sgb_count=512 sgb_bpt=16,128 sgb_verify=512
+sgb_qm=smmap,sgp,sgpm,uring sgb_thr=1,4 sgb_qcount=256
 . /scenarios/bench-run.sh
 n=$(nblocks "$SD_IN")
 [ "$n" -ge 512 ] || fail "disk too small"
