@@ -56,7 +56,9 @@
 #
 # Results in DIR: console.log, raw.txt (one line per run), summary.csv,
 # sweep.csv, sweep.png (when gnuplot can write png), report.txt (the
-# tables and the targets of issue 5, also printed).
+# tables and the targets of issue 5, also printed); with a queued sweep
+# also qraw.txt, qsummary.csv, qsweep-lat.csv, qsweep-cpu.csv, qsweep.png
+# and qreport.txt (tests/bench/queue-report.sh: the targets of issue 12).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)

@@ -79,14 +79,17 @@ END {
 				md = median(real[k]); cm = cpu[k] / cnt[k]
 				mbs = mib / md; cpm = 1000 * cm / mib
 				med[k] = md; rate[k] = mbs; cpmib[k] = cpm
-				line = line sprintf(" %9.1f (%6.2f) %5.1f%% |", mbs, cpm, spread(real[k], md))
+				cell = sprintf("%.1f (%.2f) %.1f%%", mbs, cpm, spread(real[k], md))
+				if (k in fails) { cell = cell sprintf(" %d/%d", cnt[k], cnt[k] + fails[k]); partial = 1 }
+				line = line sprintf(" %24s |", cell)
 				lc = lc sprintf(",%.2f", mbs); lcc = lcc sprintf(",%.3f", cpm)
 				printf "%s,%s,%d,%d,%d,%d,%d,%.6f,%.2f,%.6f,%.3f,%.2f\n", d, m, t, bpt, blocks[d], cnt[k], fails[k] + 0, md, mbs, cm, cpm, spread(real[k], md) > SUM
 			}
 			print line
 			print lc lcc > csv
 		}
-		printf "\n(The percentage is the spread, (max - min) / median, of the run times.)\n"
+		printf "\n(The percentage is the spread, (max - min) / median, of the run times%s.)\n", partial ? "; a/b: only a of b timed runs succeeded, the rest failed" : ""
+		partial = 0
 	}
 	# The targets of issue 12 that one run can decide.
 	print "" > TGT
