@@ -61,6 +61,20 @@
 # and qreport.txt (tests/bench/queue-report.sh: the targets of issue 12).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+# median_awk: the awk function both analyses (below and queue-report.sh)
+# use: median(LIST), the median of a space-separated list of numbers, ""
+# for an empty one.
+median_awk='function median(list,   a, k, i, j, t) {
+	k = split(list, a, " ")
+	for (i = 2; i <= k; i++) {
+		t = a[i] + 0
+		for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]
+		a[j + 1] = t
+	}
+	if (k == 0) return ""
+	return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+}
+'
 srcdir=$(cd "$here/../.." && pwd)
 builddir=$srcdir
 clock=icount n='' mib=64 bpt=16,64,128,512,2048
@@ -213,18 +227,7 @@ fi
 # runs; net = median over rounds of t(2C) - t(C) (paired within a round);
 # floor = median over rounds of net(floorr) + net(floorw).
 awk -v C="$count" -v BS="$sector" -v REF="$ref" \
-	-v SUM="$out/summary.csv" -v SWEEP="$out/sweep.csv" -v TGT="$out/targets.txt" '
-function median(list,   a, k, i, j, t, m) {
-	k = split(list, a, " ")
-	for (i = 2; i <= k; i++) {
-		t = a[i] + 0
-		for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]
-		a[j + 1] = t
-	}
-	if (k == 0) return ""
-	m = (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-	return m
-}
+	-v SUM="$out/summary.csv" -v SWEEP="$out/sweep.csv" -v TGT="$out/targets.txt" "$median_awk"'
 function lo(list,   a, k, i, r) { k = split(list, a, " "); r = a[1]; for (i = 2; i <= k; i++) if (a[i] + 0 < r + 0) r = a[i]; return r }
 function hi(list,   a, k, i, r) { k = split(list, a, " "); r = a[1]; for (i = 2; i <= k; i++) if (a[i] + 0 > r + 0) r = a[i]; return r }
 function mibs(blocks, t) { return t > 0 ? blocks * BS / 1048576 / t : 0 }

@@ -10,17 +10,7 @@
 # interrupt and completion work is charged to whichever task it
 # interrupts, which for a waiting copy is mostly the idle task.
 
-awk -v SUM="$out/qsummary.csv" -v OUT="$out" -v TGT="$out/qtargets.txt" '
-function median(list,   a, k, i, j, t) {
-	k = split(list, a, " ")
-	for (i = 2; i <= k; i++) {
-		t = a[i] + 0
-		for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]
-		a[j + 1] = t
-	}
-	if (k == 0) return ""
-	return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-}
+awk -v SUM="$out/qsummary.csv" -v OUT="$out" -v TGT="$out/qtargets.txt" "$median_awk"'
 function spread(list, md,   a, k, i, lo, hi) {
 	k = split(list, a, " "); lo = hi = a[1] + 0
 	for (i = 2; i <= k; i++) { if (a[i] + 0 < lo) lo = a[i] + 0; if (a[i] + 0 > hi) hi = a[i] + 0 }
