@@ -320,21 +320,21 @@ watch_guest() {
 # boot_guest: one boot, its console in $raw (and on stdout), qemu's exit
 # status in $work/rc, the watchdog's reason in $work/killed if it killed.
 boot_guest() {
-: >"$raw"
-rm -f "$work/killed"
-(
-	# shellcheck disable=SC2086
-	qemu-system-x86_64 -accel tcg -smp "$smp" $icount -m "$mem" $machine \
-		-nodefaults -display none -monitor none -serial stdio -no-reboot \
-		-kernel "$kroot/boot/vmlinuz-$rel" -initrd "$work/initramfs.cpio" \
-		-append "$cmdline" </dev/null &
-	qpid=$!
-	watch_guest "$qpid" "$raw" </dev/null >/dev/null 2>&1 &
-	wpid=$!
-	wait "$qpid"
-	echo $? >"$work/rc"
-	wait "$wpid"
-) 2>&1 | tee -a "$raw" | tr -d '\r'
+	: >"$raw"
+	rm -f "$work/killed"
+	(
+		# shellcheck disable=SC2086
+		qemu-system-x86_64 -accel tcg -smp "$smp" $icount -m "$mem" $machine \
+			-nodefaults -display none -monitor none -serial stdio -no-reboot \
+			-kernel "$kroot/boot/vmlinuz-$rel" -initrd "$work/initramfs.cpio" \
+			-append "$cmdline" </dev/null &
+		qpid=$!
+		watch_guest "$qpid" "$raw" </dev/null >/dev/null 2>&1 &
+		wpid=$!
+		wait "$qpid"
+		echo $? >"$work/rc"
+		wait "$wpid"
+	) 2>&1 | tee -a "$raw" | tr -d '\r'
 }
 
 echo "# $name: booting $rel, sg=$sg (${sg_ko#"$builddir"/}) hosts=$hosts hba=$(echo $hbas | tr ' ' ,)$([ "$iommu" = 0 ] || echo ' +iommu') size=${size}MB sector=$sector stall=${stall}s timeout=${timeout}s: $*"
