@@ -96,22 +96,21 @@ nblocks() {
 # request costs tens of microseconds of TCG time, a 16 MiB disk 32768 of
 # them.  Counts and offsets stay multiples of SECTOR, as O_DIRECT needs.
 
-# fill_random DEV NBLOCKS [SEEK]: random data into a block device, written
-# with O_DIRECT so that sg readers see it.
-fill_random() {
-	dd if=/dev/urandom of="$1" bs=1M count=$(($2 * SECTOR)) \
-		seek=$((${3:-0} * SECTOR)) iflag=fullblock,count_bytes \
+# _fill SRC WHAT DEV NBLOCKS [SEEK]: NBLOCKS blocks of SRC into a block
+# device from block SEEK, written with O_DIRECT so that sg readers see
+# them; fails the scenario as WHAT.
+_fill() {
+	dd if="$1" of="$3" bs=1M count=$(($4 * SECTOR)) \
+		seek=$((${5:-0} * SECTOR)) iflag=fullblock,count_bytes \
 		oflag=direct,seek_bytes conv=notrunc status=none ||
-		fail "fill_random $1"
+		fail "$2 $3"
 }
 
+# fill_random DEV NBLOCKS [SEEK]: random data into a block device.
+fill_random() { _fill /dev/urandom fill_random "$@"; }
+
 # fill_zero DEV NBLOCKS [SEEK]
-fill_zero() {
-	dd if=/dev/zero of="$1" bs=1M count=$(($2 * SECTOR)) \
-		seek=$((${3:-0} * SECTOR)) iflag=fullblock,count_bytes \
-		oflag=direct,seek_bytes conv=notrunc status=none ||
-		fail "fill_zero $1"
-}
+fill_zero() { _fill /dev/zero fill_zero "$@"; }
 
 # read_blocks DEV NBLOCKS SKIP FILE: O_DIRECT read after dropping caches
 # (sg writes bypass the page cache of the sd node).
