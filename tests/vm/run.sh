@@ -209,10 +209,15 @@ file)
 *) echo "run.sh: --sg must be stock or patched" >&2; exit 1 ;;
 esac
 [ -n "$sg_ko" ] && [ -f "$sg_ko" ] || { echo "FAIL: $name/boot (no sg.ko for $rel)"; exit 1; }
-# Every kind the phases name, as KIND=PATH for mkinitramfs.sh.
+# Every kind the phases name, as KIND=PATH for mkinitramfs.sh (the first
+# phase's module is the one found above: not looked up or built again).
 sg_kinds=
 for k in $kinds; do
-	ko=$(sg_module "$k") || { echo "$ko"; exit 1; }
+	if [ "$k" = "$sg" ]; then
+		ko=$sg_ko
+	else
+		ko=$(sg_module "$k") || { echo "$ko"; exit 1; }
+	fi
 	[ -n "$ko" ] && [ -f "$ko" ] || { echo "FAIL: $name/boot (no $k sg.ko for $rel)"; exit 1; }
 	sg_kinds="$sg_kinds $k=$ko"
 done
