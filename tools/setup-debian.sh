@@ -18,7 +18,8 @@ libsgutils2-dev sg3-utils qemu-system-x86 linux-image-amd64
 linux-headers-amd64 linux-source-6.1 linux-headers-6.12-amd64
 linux-source-6.12 busybox-static cpio xz-utils zstd kmod coreutils
 diffutils patch dkms debootstrap util-linux groff man-db gnuplot-nox perl
-debhelper dh-dkms dpkg-dev lintian git liburing-dev"
+debhelper dh-dkms dpkg-dev lintian git liburing-dev
+bc bison flex libelf-dev libssl-dev"
 
 # The newest release of each host line, when apt's lists know it.
 for l in 6.1 6.12; do
