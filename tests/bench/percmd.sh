@@ -6,17 +6,18 @@
 # carried in the boot as a guest program) and print microseconds per
 # command net of start-up, and the system calls per command.
 #
-#   tests/bench/percmd.sh --kernel LINE --sg-ko FILE --out DIR
+#   tests/bench/percmd.sh --kernel LINE --sg-ko FILE [--bpt B] --out DIR
 #   tests/bench/percmd.sh --from-log DIR/console.log
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
-kline=6.1 sg_ko='' out='' from_log=''
+kline=6.1 bpt=16 sg_ko='' out='' from_log=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kline=$2; shift ;;
 	--sg-ko) sg_ko=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
 	--out) out=$2; shift ;;
+	--bpt) bpt=$2; shift ;;
 	--from-log) from_log=$2; shift ;;
 	*) echo "percmd.sh: unknown option $1" >&2; exit 1 ;;
 	esac
@@ -36,7 +37,7 @@ if [ -z "$from_log" ]; then
 	st=$(command -v strace) && cp "$st" "$bdir/tests/vm/guest/strace"
 	"$srcdir/tests/vm/run.sh" --builddir "$bdir" --name percmd --kernel "$kline" \
 		${sg_ko:+--sg-ko "$sg_ko"} --icount --size 18 --mem 640 --timeout 3000 \
-		--append "slub_debug=- page_poison=0 init_on_free=0" \
+		--append "slub_debug=- page_poison=0 init_on_free=0 pc_bpt=$bpt" \
 		--log "$out/console.log" bench-percmd >"$out/run.out" 2>&1
 	grep -E '^(PASS|FAIL|SKIP):' "$out/run.out"
 	from_log=$out/console.log
@@ -44,7 +45,7 @@ fi
 tr -d '\r' <"$from_log" | awk '
 /^@@BENCHINFO/ { print "#", substr($0, 13) }
 /^@@BENCH pc-/ {
-	split($2, a, ":"); k = substr(a[1], 4); n = a[3]; r = a[4]
+	split($2, a, ":"); k = substr(a[1], 4); n = a[3]; r = a[4]; ncmd = 2 * 16384 / a[2]
 	if ($6 != 0) next
 	if (n == 16384) { t1[k, r] = $3; c1[k, r] = $4 + $5 } else { t2[k, r] = $3; c2[k, r] = $4 + $5 }
 	keys[k] = 1; rr[r] = 1
@@ -56,8 +57,8 @@ END {
 	for (k in keys) {
 		s = ""; w = ""; su = ""
 		for (r in rr) if ((k, r) in t1 && (k, r) in t2) {
-			s = s sprintf(" %.2f", 1e6 * (t2[k, r] - t1[k, r]) / 2048)
-			w = w sprintf(" %.2f", 1e6 * t1[k, r] / 2048)
+			s = s sprintf(" %.2f", 1e6 * (t2[k, r] - t1[k, r]) / ncmd)
+			w = w sprintf(" %.2f", 1e6 * t1[k, r] / ncmd)
 			su = su sprintf(" %.2f", 1e3 * (2 * t1[k, r] - t2[k, r]))
 		}
 		print "| " k " |" s " |" w " |" su " |"

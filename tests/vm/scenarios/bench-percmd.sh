@@ -8,20 +8,22 @@
 [ -n "${SG_IN:-}" ] || { echo "FAILED: no rig devices"; exit 1; }
 bs=${SECTOR:-512}
 C=16384
+B=16	# blocks per command: pc_bpt=B on the kernel command line
+for a in $(cat /proc/cmdline); do case "$a" in pc_bpt=*) B=${a#pc_bpt=} ;; esac; done
 echo 0 >/sys/bus/pseudo/drivers/scsi_debug/delay
 bsg_of() {
 	t=$(readlink "/sys/class/scsi_generic/${1##*/}/device")
 	echo "/dev/bsg/${t##*/}"
 }
 BI=$(bsg_of "$SG_IN") BO=$(bsg_of "$SG_OUT")
-echo "@@BENCHINFO kernel $(uname -r) sg $(cat /sys/module/sg/version)"
+echo "@@BENCHINFO kernel $(uname -r) sg $(cat /sys/module/sg/version) bpt $B"
 uring=0
 command -v sgbench-uring >/dev/null &&
 	sgbench-uring "$BI" "$BO" "$bs" 16 16 1 >/dev/null 2>&1 && uring=1
 cmd_of() {	# METHOD DEPTH BLOCKS
 	case "$1" in
-	smmap) CMD="/usr/local/bin/sgm_dd if=$SG_IN of=$SG_OUT oflag=smmap bs=$bs bpt=16 count=$3 thr=$2" ;;
-	uring) CMD="sgbench-uring $BI $BO $bs 16 $3 $2" ;;
+	smmap) CMD="/usr/local/bin/sgm_dd if=$SG_IN of=$SG_OUT oflag=smmap bs=$bs bpt=$B count=$3 thr=$2" ;;
+	uring) CMD="sgbench-uring $BI $BO $bs $B $3 $2" ;;
 	esac
 }
 ms="smmap"
@@ -32,7 +34,7 @@ for r in 0 1 2; do
 			for n in $C $((2 * C)); do
 				cmd_of "$m" "$t" "$n"
 				# shellcheck disable=SC2086
-				sgbench-time -t "pc-$m-$t:16:$n:$r" -l /tmp/pc.out $CMD
+				sgbench-time -t "pc-$m-$t:$B:$n:$r" -l /tmp/pc.out $CMD
 			done
 		done
 	done
