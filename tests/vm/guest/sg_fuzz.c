@@ -520,7 +520,8 @@ static void io_prepare(struct io *io, bool racy, bool may_check)
 	eff_mmap = !shr && (io->flags & SG_FLAG_MMAP_IO);
 	need = io->dir == SG_DXFER_TO_DEV ? PROT_READ : PROT_READ | PROT_WRITE;
 	if (eff_mmap) {
-		if (io->flags & SG_FLAG_DIRECT_IO)
+		/* a non-NULL dxferp is still copied (null_mapped = 0) */
+		if ((io->flags & SG_FLAG_DIRECT_IO) || io->buf)
 			return;
 		io->view = reserve_view(io->sfp, io->len);
 	} else if (range_ok(io->buf, io->len, need) &&
@@ -711,6 +712,8 @@ static void pick_io(struct io *io, int i)
 		  r < 98 ? SG_DXFER_NONE : SG_DXFER_TO_FROM_DEV;
 	io->flags = pick_flags();
 	io->buf = pick_buf(io->len, bs);
+	if ((io->flags & SG_FLAG_MMAP_IO) && rndn(2))
+		io->buf = NULL;	/* true mmap IO: no copy at all */
 }
 
 /* ---- ops ---------------------------------------------------------------- */
