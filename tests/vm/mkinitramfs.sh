@@ -1,5 +1,5 @@
 #!/bin/sh
-# mkinitramfs.sh [--hba 'NAME...'] STAGE SG_KO SCENARIO_DIR BUILDDIR REL KROOT [KIND=KO...]
+# mkinitramfs.sh [--hba 'NAME...'] [--extra KO] STAGE SG_KO SCENARIO_DIR BUILDDIR REL KROOT [KIND=KO...]
 # Lay out the test VM's root file system in STAGE (a fresh directory):
 # busybox-static, the SCSI modules of kernel REL (found under
 # KROOT/lib/modules/REL: KROOT is / for an installed kernel, or the cache
@@ -11,10 +11,13 @@
 # needs them.  Each KIND=KO is stored as /lib/modules/sg-KIND.ko besides:
 # the sg modules a boot with phases (run.sh's @KIND-SECTOR) switches to.
 # --hba adds the drivers of run.sh's host adapters (virtio-scsi, megasas,
-# ...) and their dependencies, loaded by init after scsi_debug.
+# ...) and their dependencies, loaded by init after scsi_debug.  --extra
+# adds a module file to /lib/modules/extra/ for a scenario to load itself
+# (run.sh --expect-reports: the detectors' rig_detect.ko).
 set -eu
-hbas=
+hbas= extra=
 [ "${1:-}" != --hba ] || { hbas=$2; shift 2; }
+[ "${1:-}" != --extra ] || { extra=$2; shift 2; }
 stage=$1 sg_ko=$2 scen_dir=$3 builddir=$4 rel=$5 kroot=$6
 shift 6
 here=$(cd "$(dirname "$0")" && pwd)
@@ -106,6 +109,8 @@ for m in configfs null_blk; do
 			put_ko "$ko" "$stage/lib/modules/extra/$base"
 	done
 done
+
+[ -z "$extra" ] || cp "$extra" "$stage/lib/modules/extra/"
 
 # copy_bin SRC DESTDIR: an ELF executable and every shared object it needs.
 copy_bin() {

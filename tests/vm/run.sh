@@ -6,8 +6,11 @@
 # run the named scenarios (tests/vm/scenarios/NAME.sh) in one boot, stream
 # the guest's console, and print one result line per scenario:
 #   PASS: GROUP/NAME   FAIL: GROUP/NAME (why)   SKIP: GROUP/NAME
-# plus GROUP/boot (the guest came up and finished) and GROUP/dmesg (no BUG,
-# WARNING, Oops, general protection or call trace).  Exit 0 when all passed.
+# plus GROUP/boot (the guest came up and finished) and GROUP/dmesg (no
+# kernel report: BUG, WARNING, Oops, general protection, call trace, and
+# the debug kernel's checkers: KASAN, lockdep, RCU, sleep in atomic, list
+# and sg-table corruption, ODEBUG, kmemleak; dmesg-check.sh says which).
+# Exit 0 when all passed.
 #
 # Hang detection: a watchdog kills the guest when its console has printed
 # nothing for --stall seconds, or when it has run for --timeout seconds in
@@ -24,7 +27,8 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
               [--sg stock|patched] [--sg-ko FILE] [--stall SEC] [--timeout SEC]
               [--mem MB] [--smp N] [--icount] [--log FILE] [--name GROUP]
               [--builddir DIR] [--hba NAME[,NAME...]] [--iommu]
-              [--expect-timeout] SCENARIO...
+              [--set NAME=VALUE]
+              [--expect-timeout] [--expect-reports KIND[,KIND...]] SCENARIO...
   --hosts N        scsi_debug hosts, one disk each (default 2)
   --size MB        size of each disk (default 16)
   --sector N       logical block size, 512 or 4096 (default 512)
@@ -40,10 +44,14 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
   --iommu          the q35 machine with qemu's intel-iommu, the guest with
                    intel_iommu=on iommu=strict (virtio-scsi's DMA then goes
                    through it too: iommu_platform=on)
+  --set NAME=VALUE a setting the scenarios read from /rig/config (e.g.
+                   FUZZ_OPS=100000, SMMAP_ITERATIONS=2000); repeatable
   --append ARGS    extra guest kernel arguments
   --sdebug OPTS    extra scsi_debug module parameters
   --kernel LINE    the kernel line to boot: 6.1 (default), 6.12 or 7.3; the
-                   newest release of the line in the package lists
+                   newest release of the line in the package lists; or
+                   debug: the project's 6.12 debug kernel (KASAN, lockdep,
+                   kmemleak, ...: kernel/debug/build.sh, built on first use)
   --sg KIND        stock: that kernel's own sg.ko; patched: the project's
                    (default), built or reused in BUILDDIR/kernel-build/REL
   --sg-ko FILE     boot with this patched sg.ko (e.g. the one DKMS built)
@@ -68,6 +76,11 @@ Usage: run.sh [--hosts N] [--size MB] [--sector 512|4096] [--append ARGS]
                    that one boot tests several configurations.  With marks,
                    the first token is one (it sets --sg and --sector) and
                    result lines read GROUP/KIND-SECTOR/NAME.
+  --expect-reports KINDS  the detectors' self-test (--kernel debug): build
+                   tests/vm/detect/rig_detect.ko, put it in the guest
+                   (scenario debug-detect loads it once for each KIND:
+                   kasan, lockdep, kmemleak, atomic-sleep); pass only if
+                   dmesg-check.sh reports every KIND (GROUP/detect-KIND)
   --expect-timeout the rig's self-test: pass only if the watchdog killed
                    the guest at the stall limit.  rig-hang stops the
                    heartbeat, then sleeps: its console goes silent, as a
@@ -83,7 +96,8 @@ builddir=$srcdir
 hosts=2 size=16 sector=512 append="" sdebug="" sg=patched stall=300 timeout=3000
 boot_limit=300
 line=6.1 hbas=scsi_debug iommu=0 hba_disks=2 sg_file=
-mem=1024 name=vm expect_timeout=0 smp=2 icount="" keep_log=
+settings=
+mem=1024 name=vm expect_timeout=0 smp=2 icount="" keep_log= expect_reports=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--hosts) hosts=$2; shift ;;
@@ -103,8 +117,14 @@ while [ $# -gt 0 ]; do
 	--name) name=$2; shift ;;
 	--builddir) builddir=$(cd "$2" && pwd); shift ;;
 	--expect-timeout) expect_timeout=1 ;;
+	--expect-reports) expect_reports=$(echo "$2" | tr ',' ' '); shift ;;
 	--hba) hbas=$(echo "$2" | tr ',' ' '); shift ;;
 	--iommu) iommu=1 ;;
+	--set) case "$2" in
+		[A-Z]*=*) settings="$settings$(printf '%s\n' "${2%%=*}='${2#*=}'")
+" ;;
+		*) echo "run.sh: --set takes NAME=VALUE, not '$2'" >&2; exit 1 ;;
+		esac; shift ;;
 	-h|--help) usage; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 1 ;;
 	*) break ;;
@@ -158,13 +178,24 @@ heartbeat=30
 [ -z "$icount" ] || heartbeat=10
 klines=$srcdir/kernel/klines.sh
 
-# The release, and the root directory its vmlinuz and modules are under.
-rel=$(sh "$klines" release "$line") || { echo "FAIL: $name/boot (no kernel of line $line)"; exit 1; }
-case $(sh "$klines" line "$rel" 2>/dev/null) in
-"$line") ;;
-*) echo "FAIL: $name/boot (release $rel is not of line $line)"; exit 1 ;;
-esac
-kroot=$(sh "$klines" image "$rel") || { echo "FAIL: $name/boot (no image of $rel)"; exit 1; }
+# The release, and the root directory its vmlinuz and modules are under;
+# the debug kernel is the project's own build (kernel/debug/build.sh, the
+# first run on a machine builds it), a 6.12 release.  kdir: the tree the
+# patched sg.ko builds against (empty: the release's installed headers).
+kdir=
+if [ "$line" = debug ]; then
+	kroot=$(sh "$srcdir/kernel/debug/build.sh" root) &&
+		rel=$(sh "$srcdir/kernel/debug/build.sh" release) ||
+		{ echo "FAIL: $name/boot (building the debug kernel failed)"; exit 1; }
+	kdir=$kroot/lib/modules/$rel/build
+else
+	rel=$(sh "$klines" release "$line") || { echo "FAIL: $name/boot (no kernel of line $line)"; exit 1; }
+	case $(sh "$klines" line "$rel" 2>/dev/null) in
+	"$line") ;;
+	*) echo "FAIL: $name/boot (release $rel is not of line $line)"; exit 1 ;;
+	esac
+	kroot=$(sh "$klines" image "$rel") || { echo "FAIL: $name/boot (no image of $rel)"; exit 1; }
+fi
 
 # stock_sg: the path of the kernel's own, in-tree sg module (possibly
 # compressed); never one that DKMS installed under updates/.
@@ -186,7 +217,7 @@ sg_module() {
 		trees=${SGSMMAP_CACHE:-/var/cache/sg-smmap}/trees
 		mkdir -p "$trees" 2>/dev/null && [ -w "$trees" ] || trees=$builddir/kernel-build/cache
 		make -s -C "$srcdir/kernel" KREL="$rel" OUT="$kout" \
-			CACHE="$trees" >"$kout/build.log" 2>&1 || {
+			CACHE="$trees" ${kdir:+KDIR="$kdir"} >"$kout/build.log" 2>&1 || {
 			tail -20 "$kout/build.log" >&2
 			echo "FAIL: $name/boot (building the patched sg.ko for $rel failed)"
 			return 1
@@ -209,6 +240,19 @@ file)
 *) echo "run.sh: --sg must be stock or patched" >&2; exit 1 ;;
 esac
 [ -n "$sg_ko" ] && [ -f "$sg_ko" ] || { echo "FAIL: $name/boot (no sg.ko for $rel)"; exit 1; }
+# The detectors' self-test module, built against the debug kernel's tree.
+detect_ko=
+if [ -n "$expect_reports" ]; then
+	[ -n "$kdir" ] || { echo "run.sh: --expect-reports needs --kernel debug" >&2; exit 1; }
+	dout=$builddir/kernel-build/detect-$rel
+	rm -rf "$dout" && mkdir -p "$dout" && cp "$here/detect/Kbuild" "$here/detect/rig_detect.c" "$dout/" &&
+		make -s -C "$kdir" M="$dout" modules >"$dout/build.log" 2>&1 || {
+		tail -20 "$dout/build.log" >&2
+		echo "FAIL: $name/boot (building rig_detect.ko failed)"
+		exit 1
+	}
+	detect_ko=$dout/rig_detect.ko
+fi
 # Every kind the phases name, as KIND=PATH for mkinitramfs.sh (the first
 # phase's module is the one found above: not looked up or built again).
 sg_kinds=
@@ -265,7 +309,7 @@ for h in $hbas; do
 done
 stage=$work/root
 # shellcheck disable=SC2086
-"$here/mkinitramfs.sh" --hba "$hbas" "$stage" "$sg_ko" "$here/scenarios" "$builddir" "$rel" "$kroot" $sg_kinds || {
+"$here/mkinitramfs.sh" --hba "$hbas" ${detect_ko:+--extra "$detect_ko"} "$stage" "$sg_ko" "$here/scenarios" "$builddir" "$rel" "$kroot" $sg_kinds || {
 	echo "FAIL: $name/boot (building the initramfs failed)"
 	exit 1
 }
@@ -282,7 +326,9 @@ HBA_DISKS='$hba_disks'
 HBA_SECTOR='$sector'
 SDEBUG_SECTOR='$sector'
 RIG_HBA='${hbas%% *}'
+DETECT='$expect_reports'
 CONFIG
+printf '%s' "$settings" >>"$stage/rig/config"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
 
 cmdline="console=ttyS0 loglevel=4 panic=-1 slub_debug=FZPU page_poison=1 init_on_free=1 $append"
@@ -397,18 +443,32 @@ else
 	echo "FAIL: $name/boot (qemu exit $rc, $(grep '^@@RIG FATAL' "$log" | head -1))"
 	status=1
 fi
-# The guest's dmesg, or the whole console when the guest never dumped it.
+# The guest's dmesg and kmemleak's report, or the whole console when the
+# guest never dumped them.
 if grep -q '^@@RIG DMESG-END' "$log"; then
-	sed -n '/^@@RIG DMESG-BEGIN/,/^@@RIG DMESG-END/p' "$log" >"$work/dmesg"
+	sed -n -e '/^@@RIG KMEMLEAK-BEGIN/,/^@@RIG KMEMLEAK-END/p' \
+		-e '/^@@RIG DMESG-BEGIN/,/^@@RIG DMESG-END/p' "$log" >"$work/dmesg"
 else
 	cp "$log" "$work/dmesg"
 fi
-bad=$(grep -E 'BUG|WARNING|Oops|general protection|Call Trace|call trace' "$work/dmesg" |
-	head -5)
-if [ -z "$bad" ]; then
+reports=$(sh "$here/dmesg-check.sh" "$work/dmesg")
+if [ -n "$expect_reports" ]; then
+	# The self-test: each expected kind must be reported; others that a
+	# deliberate fault brings along (its call trace) are not failures.
+	for k in $expect_reports; do
+		r=$(printf '%s\n' "$reports" | grep "^$k: ")
+		if [ -n "$r" ]; then
+			echo "PASS: $name/detect-$k (${r#"$k: "})"
+		else
+			echo "FAIL: $name/detect-$k (no $k report in dmesg)"
+			status=1
+		fi
+	done
+elif [ -z "$reports" ]; then
 	echo "PASS: $name/dmesg"
 else
-	echo "FAIL: $name/dmesg ($(echo "$bad" | head -1))"
+	printf '%s\n' "$reports" | sed 's/^/# dmesg: /'
+	echo "FAIL: $name/dmesg ($(echo "$reports" | head -1))"
 	status=1
 fi
 exit $status

@@ -32,6 +32,7 @@ struct cfg {
 	unsigned int probe_len;	/* --probe: bytes, 0 when not probing */
 	int probe_share;	/* --probe: the WRITE must share */
 	int verbose;		/* print progress notes */
+	int no_mem_bound;	/* report, do not bound, memory after the loop */
 };
 
 /* One v3 request and the storage its header points at. */
