@@ -81,6 +81,9 @@ _rig_devices() {
 	SD_OUT=${2:-}
 	export SG_DEVS SD_DEVS SG_IN SG_OUT SD_IN SD_OUT SECTOR RIG_HBA
 }
+# /rig/config (run.sh's settings, kept current by init's phase marks):
+# scenarios run in a fresh shell and see it through here.
+[ ! -r /rig/config ] || . /rig/config
 _rig_devices
 
 note() { echo "# $*"; }
