@@ -11,6 +11,17 @@
 
 #include <scsi/sg.h>
 
+/* The kernel's sg flags used with this one that glibc's <scsi/sg.h> lacks. */
+#ifndef SG_FLAG_MMAP_IO
+#define SG_FLAG_MMAP_IO 4
+#endif
+#ifndef SG_FLAG_Q_AT_TAIL
+#define SG_FLAG_Q_AT_TAIL 0x10
+#endif
+#ifndef SG_FLAG_Q_AT_HEAD
+#define SG_FLAG_Q_AT_HEAD 0x20
+#endif
+
 /*
  * sg_io_hdr.flags: dxferp points inside an mmap()-ed reserve buffer of
  * another sg fd of this process; use that buffer for this request's data.

@@ -12,9 +12,6 @@
 #include <sys/types.h>
 #include <scsi/sg.h>
 
-#ifndef SG_FLAG_MMAP_IO
-#define SG_FLAG_MMAP_IO 4	/* glibc's <scsi/sg.h> lacks it */
-#endif
 
 #define PAGE 4096u
 #define OWNER_RESERVE (1024u * 1024u)	/* asked of the owner fd */
