@@ -121,7 +121,7 @@ while [ $# -gt 0 ]; do
 	--hba) hbas=$(echo "$2" | tr ',' ' '); shift ;;
 	--iommu) iommu=1 ;;
 	--set) case "$2" in
-		[A-Z]*=*) settings="$settings$(printf '%s\n' "${2%%=*}='${2#*=}'")
+		[A-Z]*=*) settings="$settings${2%%=*}='${2#*=}'
 " ;;
 		*) echo "run.sh: --set takes NAME=VALUE, not '$2'" >&2; exit 1 ;;
 		esac; shift ;;

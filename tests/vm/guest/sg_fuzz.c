@@ -993,17 +993,30 @@ static void op_mremap(void)
 	}
 }
 
+/*
+ * prepare_sync: one SG_IO request on a random open slot, ready to issue,
+ * its data snapshot in snapbuf; returns the slot, or -1 when none is open.
+ */
+static int prepare_sync(struct io *io)
+{
+	int i = pick_open_slot();
+
+	if (i < 0)
+		return -1;
+	pick_io(io, i);
+	io->snap = snapbuf;
+	io_prepare(io, false, true);
+	io_hdr(io, (int)cur_op);
+	return i;
+}
+
 static void op_io_sync(void)
 {
 	struct io io;
-	int i = pick_open_slot(), rc;
+	int rc;
 
-	if (i < 0)
+	if (prepare_sync(&io) < 0)
 		return;
-	pick_io(&io, i);
-	io.snap = snapbuf;
-	io_prepare(&io, false, true);
-	io_hdr(&io, (int)cur_op);
 	rc = ioctl(io.fd, SG_IO, &io.h) < 0 ? -errno : 0;
 	io_verdict(&io, rc);
 }
@@ -1035,15 +1048,11 @@ static void op_signal(void)
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 	timer_t tm;
 	struct io io;
-	int i = pick_open_slot(), rc;
+	int i = prepare_sync(&io), rc;
 	bool close_it = !rndn(3);
 
 	if (i < 0)
 		return;
-	pick_io(&io, i);
-	io.snap = snapbuf;
-	io_prepare(&io, false, true);
-	io_hdr(&io, (int)cur_op);
 	its.it_value.tv_nsec = 20000 + rndn(3000000);
 	if (timer_create(CLOCK_MONOTONIC, &sev, &tm))
 		return;
