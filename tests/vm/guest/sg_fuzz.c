@@ -60,6 +60,7 @@
 #define NSLOT 8
 #define NSFP 32
 #define NVMA 96
+#define NSPLIT 4	/* model vmas an op may add (a cut, a move) */
 #define PAGE 4096UL
 #define MAXXFER 65536U
 #define REGION (2U << 20)	/* bytes of each disk the fuzzer uses */
@@ -76,6 +77,11 @@ struct sfp {			/* one open file description (Sg_fd) */
 	int rsv;		/* SG_GET_RESERVED_SIZE */
 	bool mmapped;		/* sticky, as mmap_called */
 	int first;		/* who mmap()-ed it first */
+	bool ro;		/* opened O_RDONLY: write() is EBADF */
+	bool held;		/* closed with a request unread, kept by a
+				 * mapping: that request may hold the reserve
+				 * until the last munmap */
+	double settle;		/* an orphan may hold the reserve until then */
 };
 
 struct slot {
@@ -98,6 +104,7 @@ struct io {
 	uint8_t *buf;
 	const uint8_t *view;	/* bytes that must equal the device's */
 	int exp;
+	const char *why;	/* why exp is E_FALLBACK */
 	bool check;
 	sg_io_hdr_t h;
 	uint8_t cdb[10], sense[32];
@@ -115,7 +122,7 @@ static bool patched, verbose, in_child;
 static unsigned long long seed;
 static unsigned long cur_op;
 static const char *cur_kind = "setup";
-static double settle_at;
+static double settle_dev[MAXDEV];	/* an orphan may write until then */
 static volatile int failed;
 static __thread uint64_t rng;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -190,14 +197,25 @@ static void on_alarm(int sig)
 	_exit(1);
 }
 
-static void on_segv(int sig)
-{
-	char m[160];
-	int n;
+static int vma_find(uintptr_t a);
 
+/* SIGSEGV/SIGBUS: the address, and the model's vma there, if any */
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	int v = vma_find(a), n, k, nv = 0;
+	char m[320];
+
+	(void)uc;
+	for (k = 0; k < NVMA; k++)
+		nv += vm[k].used && a >= vm[k].start && a < vm[k].end;
 	n = snprintf(m, sizeof(m),
-		     "sg_fuzz: FAIL seed=%llu op=%lu kind=%s%s: signal %d (model error or driver fault)\n",
-		     seed, cur_op, cur_kind, in_child ? " (child)" : "", sig);
+		     "sg_fuzz: FAIL seed=%llu op=%lu kind=%s%s: signal %d at %#lx, model vma %d %#lx-%#lx pgoff %#zx prot %d %s, %d there (model error or driver fault)\n",
+		     seed, cur_op, cur_kind, in_child ? " (child)" : "", sig,
+		     (unsigned long)a, v, v < 0 ? 0UL : (unsigned long)vm[v].start,
+		     v < 0 ? 0UL : (unsigned long)vm[v].end,
+		     v < 0 ? (size_t)0 : vm[v].pgoff, v < 0 ? 0 : vm[v].prot,
+		     v < 0 || vm[v].shared ? "shared" : "private", nv);
 	if (write(1, m, n) < 0)
 		_exit(1);
 	_exit(1);
@@ -208,9 +226,16 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
-static bool settled(void)
+/* No untracked request can still change disk d's data. */
+static bool dev_settled(int d)
 {
-	return now() >= settle_at;
+	return now() >= settle_dev[d];
+}
+
+/* No untracked request can still hold Sg_fd s's reserve. */
+static bool rsv_settled(int s)
+{
+	return now() >= sf[s].settle;
 }
 
 static void fill(void *p, size_t len, uint64_t s)
@@ -321,6 +346,19 @@ static bool in_heap(const uint8_t *p, size_t len)
 	return p >= heap && p + len <= heap + HEAPSZ;
 }
 
+/*
+ * Where the part of vma i that a CPU access can fault in ends: sg's fault
+ * handler (stock, untouched by the patch) counts the offset with vm_pgoff
+ * but the length from vm_start, so the last pgoff bytes raise SIGBUS
+ * (doc/reliability.md, section 3).
+ */
+static uintptr_t vma_cpu_end(int i)
+{
+	uintptr_t len = vm[i].end - vm[i].start;
+
+	return vm[i].end - (vm[i].pgoff < len ? vm[i].pgoff : len);
+}
+
 /* Every byte of [p, p + len) is accessible with prot, per the model. */
 static bool range_ok(const uint8_t *p, size_t len, int prot)
 {
@@ -333,7 +371,31 @@ static bool range_ok(const uint8_t *p, size_t len, int prot)
 		return true;
 	while (a < e) {
 		i = vma_find(a);
-		if (i < 0 || (vm[i].prot & prot) != prot)
+		if (i < 0 || (vm[i].prot & prot) != prot ||
+		    (e < vm[i].end ? e : vm[i].end) > vma_cpu_end(i))
+			return false;
+		a = vm[i].end;
+	}
+	return true;
+}
+
+/*
+ * May the kernel write into [p, p + len)?  Only where it lands in memory
+ * the fuzzer owns (its heap, reserve mappings of the model) or in none
+ * (NULL, 0x10000 below anything mapped, kernel addresses: EFAULT).  A
+ * READ running past a mapping's end would copy over whatever is mapped
+ * next: malloc's chunks, thread stacks.
+ */
+static bool safe_dest(const uint8_t *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p, e = a + len;
+	int i;
+
+	if (a < 0x20000 || a >= 0x800000000000UL || in_heap(p, len))
+		return true;
+	while (a < e) {
+		i = vma_find(a);
+		if (i < 0)
 			return false;
 		a = vm[i].end;
 	}
@@ -386,6 +448,22 @@ static void model_check(void)
 	if (!failed && n != vma_count())
 		fail("model: %d sg mappings in maps, %d in the model", n,
 		     vma_count());
+}
+
+/*
+ * io went on in flight untracked (an orphan, or its fd closed): for SETTLE
+ * seconds its disk's data and the reserves it may hold (its own Sg_fd's,
+ * the owner's it shares) are not asserted.  Call it before the close.
+ */
+static void unsettle(const struct io *io)
+{
+	double t = now() + SETTLE;
+	int v = vma_find((uintptr_t)io->buf);
+
+	settle_dev[io->dev] = t;
+	sf[io->sfp].settle = t;
+	if (v >= 0)
+		sf[vm[v].sfp].settle = t;
 }
 
 /* ---- requests --------------------------------------------------------- */
@@ -444,47 +522,63 @@ static int plain_io(int fd, int dev, int dir, unsigned int lba,
 	return good_status(&io.h) ? 0 : -EIO;
 }
 
-/* What the documented rules say about the info bit of io. */
-static int expect(const struct io *io, bool racy)
+/*
+ * What the documented rules say about the info bit of io; *why names the
+ * rule that makes a request fall back.
+ */
+static int expect(const struct io *io, bool racy, const char **why)
 {
 	uintptr_t a = (uintptr_t)io->buf;
 	size_t off;
 	int v, need;
 
+	*why = "";
 	if (!(io->flags & SG_FLAG_SHARED_MMAP_IO) || !patched)
 		return E_CLEAR;
 	if ((io->flags & (SG_FLAG_MMAP_IO | SG_FLAG_DIRECT_IO)) || !io->buf ||
 	    (io->dir != SG_DXFER_TO_DEV && io->dir != SG_DXFER_FROM_DEV))
 		return E_EINVAL;
 	v = vma_find(a);
+	*why = "not in a reserve mapping";
 	if (v < 0)
 		return racy && !in_heap(io->buf, 1) ? E_UNKNOWN : E_FALLBACK;
 	need = io->dir == SG_DXFER_TO_DEV ? PROT_READ : PROT_WRITE;
-	if (!vm[v].shared || !(vm[v].prot & need) ||
-	    io->len > vm[v].end - a)
+	*why = !vm[v].shared ? "MAP_PRIVATE" :
+	       !(vm[v].prot & need) ? "protection" :
+	       io->len > vm[v].end - a ? "past the mapping's end" : "";
+	if (**why)
 		return E_FALLBACK;
 	off = a - vm[v].start + vm[v].pgoff;
+	*why = "misaligned";
 	if (off & 3)	/* below any queue's DMA alignment (>= 4) */
 		return E_FALLBACK;
+	*why = sf[vm[v].sfp].first == FIRST_OTHER ?
+	       "mapped first by another process" : "the reserve is not mapped";
 	if (sf[vm[v].sfp].first != FIRST_SELF)
 		return E_FALLBACK;
-	if ((off % 512) || racy || !settled() ||
+	*why = "";
+	if (sf[vm[v].sfp].held)
+		return E_UNKNOWN;
+	if ((off % 512) || racy || !rsv_settled(vm[v].sfp) ||
 	    (io->flags & ~(SG_FLAG_SHARED_MMAP_IO | SG_FLAG_Q_AT_HEAD |
 			   SG_FLAG_Q_AT_TAIL)))
 		return E_UNKNOWN;
 	return E_SHARE;
 }
 
-/* A shared mapping of s's reserve from offset 0 that shows len bytes. */
-static const uint8_t *reserve_view(int s, unsigned int len)
+/*
+ * A shared mapping of s's reserve from offset 0 that shows len bytes with
+ * protection prot.
+ */
+static uint8_t *reserve_view(int s, unsigned int len, int prot)
 {
 	int i;
 
 	for (i = 0; i < NVMA; i++)
 		if (vm[i].used && vm[i].sfp == s && !vm[i].pgoff &&
-		    vm[i].shared && (vm[i].prot & PROT_READ) &&
+		    vm[i].shared && (vm[i].prot & prot) == prot &&
 		    vm[i].end - vm[i].start >= len)
-			return (const uint8_t *)vm[i].start;
+			return (uint8_t *)vm[i].start;
 	return NULL;
 }
 
@@ -498,10 +592,10 @@ static void io_prepare(struct io *io, bool racy, bool may_check)
 	bool eff_mmap, shr;
 	unsigned int need;
 
-	io->exp = expect(io, racy);
+	io->exp = expect(io, racy, &io->why);
 	io->check = false;
 	io->view = NULL;
-	if (racy || !may_check || !settled() || io->exp == E_EINVAL ||
+	if (racy || !may_check || !dev_settled(io->dev) || io->exp == E_EINVAL ||
 	    (io->dir != SG_DXFER_TO_DEV && io->dir != SG_DXFER_FROM_DEV) ||
 	    (io->flags & ~(SG_FLAG_SHARED_MMAP_IO | SG_FLAG_MMAP_IO |
 			   SG_FLAG_DIRECT_IO | SG_FLAG_Q_AT_HEAD |
@@ -514,7 +608,10 @@ static void io_prepare(struct io *io, bool racy, bool may_check)
 		/* a non-NULL dxferp is still copied (null_mapped = 0) */
 		if ((io->flags & SG_FLAG_DIRECT_IO) || io->buf)
 			return;
-		io->view = reserve_view(io->sfp, io->len);
+		/* a WRITE's data is put there first, a READ's is read */
+		io->view = reserve_view(io->sfp, io->len,
+					io->dir == SG_DXFER_TO_DEV ?
+					PROT_READ | PROT_WRITE : PROT_READ);
 	} else if (range_ok(io->buf, io->len, need) &&
 		   (shr || !touches(io->buf, io->len, io->sfp))) {
 		/* stock indirect IO through the fd's own reserve aliases */
@@ -563,10 +660,10 @@ static void io_verdict(struct io *io, int rc)
 	else if (io->flags & SG_FLAG_SHARED_MMAP_IO)
 		ADD(st.fallbacks);
 	if (bit && (io->exp == E_CLEAR || io->exp == E_FALLBACK)) {
-		fail("info bit set, must be clear (flags %#x dir %d buf %p len %u, %s)",
+		fail("info bit set, must be clear (flags %#x dir %d buf %p len %u, %s%s)",
 		     io->flags, io->dir, (void *)io->buf, io->len,
 		     io->exp == E_CLEAR ? "no sharing asked or stock" :
-		     "a must-fall-back request");
+		     "must fall back: ", io->why);
 		return;
 	}
 	if (!bit && io->exp == E_SHARE) {
@@ -584,7 +681,7 @@ static void io_verdict(struct io *io, int rc)
 		ADD(st.scsi_err);
 		return;
 	}
-	if (!io->check || !settled())
+	if (!io->check || !dev_settled(io->dev))
 		return;
 	e = plain_io(chk[io->dev], io->dev, SG_DXFER_FROM_DEV, io->lba,
 		     io->len, rbuf);
@@ -705,6 +802,9 @@ static void pick_io(struct io *io, int i)
 	io->buf = pick_buf(io->len, bs);
 	if ((io->flags & SG_FLAG_MMAP_IO) && rndn(2))
 		io->buf = NULL;	/* true mmap IO: no copy at all */
+	if ((io->dir == SG_DXFER_FROM_DEV || io->dir == SG_DXFER_TO_FROM_DEV) &&
+	    !safe_dest(io->buf, io->len))
+		io->dir = SG_DXFER_TO_DEV;	/* never into the unknown */
 }
 
 /* ---- ops ---------------------------------------------------------------- */
@@ -734,7 +834,8 @@ static int sfp_new(int dev)
 
 	for (i = 0; i < NSFP; i++)
 		if (!sf[i].used) {
-			sf[i] = (struct sfp){ true, dev, 0, false, FIRST_NONE };
+			sf[i] = (struct sfp){ .used = true, .dev = dev,
+					      .first = FIRST_NONE };
 			return i;
 		}
 	return -1;
@@ -759,6 +860,7 @@ static void op_open(void)
 		return;
 	}
 	sl[i] = (struct slot){ fd, s };
+	sf[s].ro = ro;
 	if (rndn(10)) {
 		v = rndn(4) ? sizes[rndn(10)] : 512 * (1 + (int)rndn(128));
 		if (ioctl(fd, SG_SET_RESERVED_SIZE, &v) < 0)
@@ -868,7 +970,7 @@ static void op_mmap(void)
 	bool shared = rndn(4);
 	void *p;
 
-	if (i < 0 || vma_count() > NVMA - 16)
+	if (i < 0 || vma_count() > NVMA - 4 * NSPLIT)
 		return;
 	s = sl[i].sfp;
 	rsvp = (sf[s].rsv + PAGE - 1) / PAGE;
@@ -896,10 +998,10 @@ static void op_mmap(void)
 		sf[s].first = FIRST_SELF;
 }
 
-/* partial munmap: front, back, middle, all, or across two mappings */
+/* partial munmap: front, back, middle, all, or across two adjacent mappings */
 static void op_munmap(void)
 {
-	int v = pick_vma();
+	int v = pick_vma(), w;
 	uintptr_t a, b, n;
 
 	if (v < 0)
@@ -907,10 +1009,13 @@ static void op_munmap(void)
 	n = (vm[v].end - vm[v].start) / PAGE;
 	a = vm[v].start + rndn(n) * PAGE;
 	b = a + (1 + rndn(n)) * PAGE;
-	if (!rndn(4))
-		a = vm[v].start;
-	if (!rndn(8))
-		b += rndn(16) * PAGE;	/* maybe into a neighbour */
+	if (b > vm[v].end)	/* never into memory the model does not own */
+		b = vm[v].end;
+	if (!rndn(4) || vma_count() > NVMA - NSPLIT)
+		a = vm[v].start;	/* (no split when the model is full) */
+	w = vma_find(vm[v].end);
+	if (!rndn(8) && w >= 0 && b == vm[v].end)	/* into the neighbour */
+		b += (1 + rndn((vm[w].end - vm[w].start) / PAGE)) * PAGE;
 	ADD(st.munmaps);
 	if (munmap((void *)a, b - a)) {
 		count_err(errno);
@@ -926,7 +1031,7 @@ static void op_mprotect(void)
 	int v = pick_vma(), prot = prots[rndn(4)];
 	uintptr_t a, b, n;
 
-	if (v < 0)
+	if (v < 0 || vma_count() > NVMA - NSPLIT)
 		return;
 	n = (vm[v].end - vm[v].start) / PAGE;
 	a = vm[v].start + rndn(n) * PAGE;
@@ -942,11 +1047,12 @@ static void op_mprotect(void)
 /* shrink in place, move (MREMAP_FIXED), or grow (must fail: DONTEXPAND) */
 static void op_mremap(void)
 {
-	int v = pick_vma(), r = rndn(3), w;
+	int v = pick_vma(), r = rndn(3);
 	uintptr_t a, ol, nl, n;
 	void *p, *t = NULL;
+	struct vma o;
 
-	if (v < 0)
+	if (v < 0 || vma_count() > NVMA - NSPLIT)
 		return;
 	n = (vm[v].end - vm[v].start) / PAGE;
 	a = vm[v].start + rndn(n) * PAGE;
@@ -980,17 +1086,17 @@ static void op_mremap(void)
 			munmap(t, nl);
 		return;
 	}
-	{
-		struct vma o = vm[v];
-
-		vma_cut(a, a + ol);
-		if (!sf[o.sfp].used) {	/* cut may have dropped it */
-			sf[o.sfp].used = true;
-		}
-		w = vma_add((uintptr_t)p, (uintptr_t)p + nl, o.sfp,
-			    o.pgoff + (a - o.start), o.prot, o.shared);
-		(void)w;
+	if (r == 1) {
+		/* in place: only the tail goes, the vma is not split at a */
+		vma_cut(a + nl, a + ol);
+		return;
 	}
+	/* moved: [a, a + nl) leaves its vma, the rest of it is unmapped */
+	o = vm[v];
+	vma_cut(a, a + ol);
+	sf[o.sfp].used = true;	/* the cut may have dropped it */
+	vma_add((uintptr_t)p, (uintptr_t)p + nl, o.sfp,
+		o.pgoff + (a - o.start), o.prot, o.shared);
 }
 
 /*
@@ -1067,10 +1173,10 @@ static void op_signal(void)
 	ADD(st.orphans);
 	count_err(EINTR);
 	if (close_it) {
+		unsettle(&io);
 		slot_close(i);
-		settle_at = now() + SETTLE;
 	} else if (!wait_idle(io.fd)) {
-		settle_at = now() + SETTLE;
+		unsettle(&io);
 	}
 }
 
@@ -1107,11 +1213,15 @@ static void op_io_async(void)
 		io_hdr(&io[used], (int)cur_op * 4 + used);
 		rc = write(io[used].fd, &io[used].h, sizeof(io[used].h)) < 0 ?
 		     -errno : 0;
-		if (rc) {
+		if (sf[io[used].sfp].ro && rc != -EBADF)
+			fail("write() on a read-only sg fd: errno %d, want EBADF",
+			     -rc);
+		if (rc == -EBADF && sf[io[used].sfp].ro)
+			count_err(EBADF);	/* the VFS refuses, before sg */
+		else if (rc)
 			io_verdict(&io[used], rc);
-		} else {
+		else
 			live[used] = true;
-		}
 		used++;
 	}
 	if (!used || !live[0])
@@ -1141,14 +1251,16 @@ static void op_io_async(void)
 		vma_cut(a, b);
 		if (io[0].dir == SG_DXFER_FROM_DEV)
 			io[0].check = false;
-	} else if (d == 2) {	/* an issuing fd closed in flight */
+	} else if (d == 2) {	/* an issuing Sg_fd closed in flight */
 		k = used - 1;
-		for (j = 0; j < NSLOT; j++)
-			if (sl[j].fd == io[k].fd)
+		unsettle(&io[k]);
+		for (j = 0; j < NSLOT; j++)	/* and its dups: it goes */
+			if (sl[j].fd >= 0 && sl[j].sfp == io[k].sfp)
 				slot_close(j);
+		if (sf[io[k].sfp].used)	/* unless mapped: then it stays */
+			sf[io[k].sfp].held = true;
 		live[k] = false;
 		ADD(st.inflight_close);
-		settle_at = now() + SETTLE;
 	}
 reap:
 	for (k = 0; k < used; k++) {
@@ -1198,6 +1310,8 @@ static void child_ops(int sock, int passed_slot)
 			op_io_sync();
 		}
 	}
+	if (!failed)
+		model_check();
 	for (n = 0, k = 0; k < NSFP; k++)
 		if (sf[k].used && sf[k].first == FIRST_SELF)
 			rep[n++] = (unsigned char)k;
@@ -1321,7 +1435,7 @@ static void op_exec(void)
 		snprintf(s[2], 24, "%u", lba);
 		snprintf(s[3], 24, "%u", len);
 		snprintf(s[4], 24, "%d", bsz[b]);
-		snprintf(s[5], 24, "%d", settled() ? 1 : 0);
+		snprintf(s[5], 24, "%d", dev_settled(b) ? 1 : 0);
 		execl("/proc/self/exe", "sg_fuzz", "--exec-child", s[0], s[1],
 		      s[2], s[3], s[4], s[5], (char *)NULL);
 		_exit(3);
@@ -1372,9 +1486,6 @@ static void *race_thread(void *arg)
 			io.dir = SG_DXFER_TO_DEV;
 			io.len = bsz[io.dev];
 		}
-		if (io.dir == SG_DXFER_FROM_DEV && !in_heap(io.buf, io.len) &&
-		    vma_find((uintptr_t)io.buf) < 0)
-			io.dir = SG_DXFER_TO_DEV;	/* never into the unknown */
 		io_prepare(&io, true, false);
 		io_hdr(&io, k);
 		rc = ioctl(io.fd, SG_IO, &io.h) < 0 ? -errno : 0;
@@ -1413,26 +1524,36 @@ static void op_threads(void)
 
 /* ---- main ------------------------------------------------------------------ */
 
+/* maps: the op changes this process's mappings (model_check after it) */
 static const struct {
 	const char *name;
 	void (*fn)(void);
 	int weight;
+	bool maps;
 } ops[] = {
-	{ "io-sync", op_io_sync, 340 }, { "io-async", op_io_async, 140 },
-	{ "signal", op_signal, 30 }, { "open", op_open, 60 },
-	{ "close", op_close, 30 }, { "mmap", op_mmap, 80 },
-	{ "munmap", op_munmap, 40 }, { "mprotect", op_mprotect, 40 },
-	{ "mremap", op_mremap, 30 }, { "reserve", op_reserve, 40 },
-	{ "rmmod", op_rmmod, 10 }, { "fork", op_fork, 10 },
-	{ "exec", op_exec, 3 }, { "threads", op_threads, 10 },
-	{ "dup", NULL, 20 }, { "scm", NULL, 20 },
+	{ "io-sync", op_io_sync, 340, false },
+	{ "io-async", op_io_async, 140, true },
+	{ "signal", op_signal, 30, false }, { "open", op_open, 60, false },
+	{ "close", op_close, 30, false }, { "mmap", op_mmap, 80, true },
+	{ "munmap", op_munmap, 40, true },
+	{ "mprotect", op_mprotect, 40, true },
+	{ "mremap", op_mremap, 30, true },
+	{ "reserve", op_reserve, 40, false },
+	{ "rmmod", op_rmmod, 10, false }, { "fork", op_fork, 10, false },
+	{ "exec", op_exec, 3, false }, { "threads", op_threads, 10, true },
+	{ "dup", NULL, 20, false }, { "scm", NULL, 20, false },
 };
+#define NOPS (int)(sizeof(ops) / sizeof(ops[0]))
+static double op_time[NOPS];	/* seconds spent in each kind, with checks */
+static unsigned long check_every = 8, maps_ops;
 
 static void run_op(void)
 {
 	int total = 0, k, r;
 
-	for (k = 0; k < (int)(sizeof(ops) / sizeof(ops[0])); k++)
+	double t = now();
+
+	for (k = 0; k < NOPS; k++)
 		total += ops[k].weight;
 	r = rndn(total);
 	for (k = 0; r >= ops[k].weight; k++)
@@ -1444,6 +1565,10 @@ static void run_op(void)
 	else
 		op_dup(!strcmp(ops[k].name, "scm"));
 	alarm(0);
+	/* /proc/self/maps costs milliseconds under emulation: every Nth */
+	if (!failed && ops[k].maps && ++maps_ops % check_every == 0)
+		model_check();
+	op_time[k] += now() - t;
 }
 
 static void summary(double t0)
@@ -1466,14 +1591,18 @@ static void summary(double t0)
 			       errs[e]);
 			sep = ",";
 		}
-	printf("%s\n", *sep ? "" : "none");
+	printf("%s", *sep ? "" : "none");
+	for (sep = " seconds_by_op=", e = 0; e < NOPS; e++, sep = ",")
+		printf("%s%s:%.1f", sep, ops[e].name, op_time[e]);
+	putchar('\n');
 	fflush(stdout);
 }
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: sg_fuzz [--seed N] [--ops N] [--progress N] [--kind auto|stock|patched] DEV DEV...\n"
+		"Usage: sg_fuzz [--seed N] [--ops N] [--progress N] [--check N]\n"
+		"               [--kind auto|stock|patched] DEV DEV...\n"
 		"  Random ops over sg fds on the DEVs (sg nodes; two or more devices),\n"
 		"  their reserve mappings, fork/exec/threads; checks the info bit and\n"
 		"  the data of every decidable request.  Uses the first 2 MiB of each\n"
@@ -1481,6 +1610,9 @@ static void usage(void)
 		"  single-threaded ops are deterministic; thread races, whether a\n"
 		"  signal interrupts SG_IO, and the settle windows after orphans are\n"
 		"  not (they only change what is asserted and the counts).\n"
+		"  --check N compares the model with /proc/self/maps after every\n"
+		"  Nth op that changes mappings (8; 1 finds the op that broke it)\n"
+		"  and at the end.\n"
 		"  Exit 0 clean, 1 a check failed, 2 usage or setup error.\n");
 	exit(2);
 }
@@ -1508,7 +1640,9 @@ static int setup(int n, char **av, const char *kind)
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: SG_IO gets EINTR */
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_handler = on_segv;
+	sa.sa_handler = NULL;
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -1584,13 +1718,16 @@ int main(int argc, char **argv)
 			progress = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--kind") && i + 1 < argc)
 			kind = argv[++i];
+		else if (!strcmp(argv[i], "--check") && i + 1 < argc)
+			check_every = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "-v"))
 			verbose = true;
 		else
 			usage();
 	}
-	if (i >= argc || (strcmp(kind, "auto") && strcmp(kind, "stock") &&
-			  strcmp(kind, "patched")))
+	if (i >= argc || !check_every ||
+	    (strcmp(kind, "auto") && strcmp(kind, "stock") &&
+	     strcmp(kind, "patched")))
 		usage();
 	rng = seed * 2654435761ULL + 0x9e3779b97f4a7c15ULL;
 	rc = setup(argc - i, argv + i, kind);
@@ -1602,13 +1739,13 @@ int main(int argc, char **argv)
 		cur_op = k;
 		run_op();
 		st.ops++;
-		if (!failed && k % 64 == 0)
-			model_check();
 		if (k % progress == 0)
 			printf("sg_fuzz: op %lu/%lu seed=%llu shares=%lu fallbacks=%lu checked=%lu %.1fs\n",
 			       k, nops, seed, st.shares, st.fallbacks,
 			       st.checked, now() - t0);
 	}
+	if (!failed)
+		model_check();
 	summary(t0);
 	return failed ? 1 : 0;
 }
