@@ -330,7 +330,7 @@ done
 t0=$(date +%s)
 "$srcdir/tests/vm/run.sh" --builddir "$vb" --name pkg-6.1 --kernel 6.1 \
 	--sg-ko "$work/ko/$r.ko" driver-smmap demo >"$work/vm.log" 2>&1
-grep -E '^(PASS|FAIL|SKIP): ' "$work/vm.log"
+grep -E '^(PASS|FAIL|SKIP): |^# (dmesg: |\| )' "$work/vm.log"
 echo "# pkg: VM boot took $(($(date +%s) - t0)) s"
 grep -q '^FAIL: ' "$work/vm.log" && status=1
 grep -q "^PASS: pkg-6.1/boot" "$work/vm.log" || { status=1; tail -n 5 "$work/vm.log"; }

@@ -49,6 +49,12 @@ kinds clean-debug.txt
 out=$(sh "$check" "$dir/sleep.txt")
 [ "$out" = "atomic-sleep: [   23.000000] BUG: sleeping function called from invalid context at kernel/time/sleep_timeout.c:300 (2 lines)" ]
 ok $? "the first line of a kind and its count"
+out=$(sh "$check" --context 3 "$dir/sleep.txt")
+want=$(grep -A 2 -m 1 'BUG: sleeping' "$dir/sleep.txt")
+[ "$out" = "$want" ]
+ok $? "--context 3: the first report's line and the two after it"
+sh "$check" --context 3 "$dir/clean.txt"
+ok $? "--context on a clean log: nothing, exit 0"
 sh "$check" 2>/dev/null
 ok $([ $? -eq 2 ]; echo $?) "no file: usage, exit 2"
 tap_done

@@ -1,9 +1,12 @@
 #!/bin/sh
-# dmesg-check.sh FILE: the kernel's reports in a guest's dmesg (and the
-# kmemleak report init appends to it), one line for each kind found:
+# dmesg-check.sh [--context N] FILE: the kernel's reports in a guest's
+# dmesg (and the kmemleak report init appends to it), one line for each
+# kind found:
 #   KIND: the first line of that kind (N lines)
-# in the order below; nothing when the log is clean.  Exit 0 clean, 1 when
-# something was found, 2 usage.
+# in the order below; nothing when the log is clean.  With --context N,
+# instead, the N lines of FILE from the first report on (the registers,
+# the code bytes and the call trace that make it diagnosable once the
+# guest is gone).  Exit 0 clean, 1 when something was found, 2 usage.
 #
 # Kinds, each line counted once, in the first kind it matches: the
 # checkers' reports by name first (a lockdep splat starts with "WARNING:",
@@ -28,8 +31,18 @@
 #   gpf           general protection fault
 #   trace         Call Trace / call trace
 set -u
-[ $# -eq 1 ] && [ -r "$1" ] || { echo "usage: dmesg-check.sh FILE" >&2; exit 2; }
-LC_ALL=C awk '
+context=0
+if [ $# -eq 3 ] && [ "$1" = --context ]; then
+	case $2 in
+	'' | *[!0-9]*) set -- ;;
+	*) context=$2; shift 2 ;;
+	esac
+fi
+[ $# -eq 1 ] && [ -r "$1" ] || {
+	echo "usage: dmesg-check.sh [--context N] FILE" >&2
+	exit 2
+}
+LC_ALL=C awk -v context="$context" '
 BEGIN {
 	n = 0
 	k[++n] = "kasan";        p[n] = "BUG: KASAN:"
@@ -49,8 +62,16 @@ BEGIN {
 	k[++n] = "trace";        p[n] = "Call Trace|call trace"
 }
 {
+	if (shown && shown < context + 0) {
+		print
+		shown++
+	}
 	for (i = 1; i <= n; i++) {
 		if ($0 ~ p[i]) {
+			if (!shown && context > 0) {
+				print
+				shown = 1
+			}
 			if (!(i in first))
 				first[i] = $0
 			count[i]++
@@ -63,10 +84,12 @@ END {
 	for (i = 1; i <= n; i++) {
 		if (!(i in first))
 			continue
+		found = 1
+		if (context > 0)
+			continue
 		line = first[i]
 		sub(/^[ \t]+/, "", line)
 		printf "%s: %s (%d line%s)\n", k[i], line, count[i], count[i] == 1 ? "" : "s"
-		found = 1
 	}
 	exit found
 }' "$1"

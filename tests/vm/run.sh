@@ -468,6 +468,7 @@ elif [ -z "$reports" ]; then
 	echo "PASS: $name/dmesg"
 else
 	printf '%s\n' "$reports" | sed 's/^/# dmesg: /'
+	sh "$here/dmesg-check.sh" --context 40 "$work/dmesg" | sed 's/^/# | /'
 	echo "FAIL: $name/dmesg ($(echo "$reports" | head -1))"
 	status=1
 fi
