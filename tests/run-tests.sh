@@ -110,20 +110,19 @@ selected_groups() {
 	done
 }
 
-# start_debug_build: when a selected group boots the debug kernel and the
-# cache lacks it, build it now in the background, at low priority, so that
-# its 10-20 minutes overlap the other groups' boots (which leave CPU idle
-# while qemu waits); the debug groups, last in tests/vm/groups, wait for it
-# (kernel/debug/build.sh serializes on its lock).
-start_debug_build() {
-	selected_groups | grep -q -- '--kernel debug' || return 0
-	echo "debug kernel: building in the background (kernel/debug/build.sh root)"
-	nice -n 10 sh "$srcdir/kernel/debug/build.sh" root \
-		>"$builddir/tests/debug-kernel.out" 2>&1 &
-}
+# The debug lane: the groups that boot the debug kernel (--kernel debug)
+# run beside the others, one boot of each lane at a time, so that the
+# kernel's build (10-20 minutes) and their slow boots fill the CPU that
+# the other lane's boots leave idle while qemu waits.
+debug_lane=$builddir/tests/vm-debug-lane.txt
 
-run_vm() {
+# run_groups debug|other: boot the selected groups of that lane in order.
+run_groups() {
 	selected_groups | while read -r name rest; do
+		case " $rest " in
+		*" --kernel debug "*) [ "$1" = debug ] || continue ;;
+		*) [ "$1" = other ] || continue ;;
+		esac
 		out=$builddir/tests/vm-$name.out
 		echo "VM group $name: $rest"
 		t0=$(date +%s)
@@ -131,12 +130,44 @@ run_vm() {
 		eval "$srcdir/tests/vm/run.sh --builddir \"$builddir\" --name $name $rest" \
 			>"$out" 2>&1
 		rc=$?
-		cat "$out" >>"$log"
 		grep -E '^(PASS|FAIL|SKIP): ' "$out"
 		[ "$rc" -eq 0 ] || grep -q '^FAIL: ' "$out" ||
 			echo "FAIL: $name: run.sh exited $rc (see $out)"
 		echo "# VM group $name took $(($(date +%s) - t0)) s"
-	done | tee "$builddir/tests/vm-results.txt"
+	done
+}
+
+# start_debug_lane: when a selected group boots the debug kernel, build it
+# (unless cached) at low priority and then boot those groups, all in the
+# background; run_vm waits for it after the other lane.
+start_debug_lane() {
+	: >"$debug_lane"
+	selected_groups | grep -q -- '--kernel debug' || return 0
+	echo "debug lane: kernel/debug/build.sh root, then the debug groups, in the background"
+	(
+		t0=$(date +%s)
+		if nice -n 10 sh "$srcdir/kernel/debug/build.sh" root \
+			>"$builddir/tests/debug-kernel.out" 2>&1; then
+			echo "# debug kernel ready after $(($(date +%s) - t0)) s ($(tail -n 2 "$builddir/tests/debug-kernel.out" | head -n 1))"
+			run_groups debug
+		else
+			tail -n 5 "$builddir/tests/debug-kernel.out"
+			echo "FAIL: debug kernel: kernel/debug/build.sh failed (see tests/debug-kernel.out)"
+		fi
+	) >"$debug_lane" 2>&1 &
+	debug_pid=$!
+}
+
+run_vm() {
+	run_groups other | tee "$builddir/tests/vm-results.txt"
+	if [ -n "${debug_pid:-}" ]; then	# (wait: in this shell, its parent)
+		echo "debug lane: waiting for it"
+		wait "$debug_pid"
+		tee -a "$builddir/tests/vm-results.txt" <"$debug_lane"
+	fi
+	for f in "$builddir"/tests/vm-*.out; do
+		[ -f "$f" ] && cat "$f" >>"$log"
+	done
 	np=$(grep -c '^PASS: ' "$builddir/tests/vm-results.txt")
 	nf=$(grep -c '^FAIL: ' "$builddir/tests/vm-results.txt")
 	ns=$(grep -c '^SKIP: ' "$builddir/tests/vm-results.txt")
@@ -145,16 +176,19 @@ run_vm() {
 	skip=$((skip + ns))
 }
 
+vm=no
+[ "${VM_TESTS:-yes}" = no ] || [ -n "${UNIT_ONLY:-}" ] || vm=yes
+# first, so that the debug kernel's build overlaps everything else
+[ $vm = no ] || start_debug_lane
 if [ -z "${VM_GROUPS:-}" ]; then
 	run_unit
 	run_kernel_check
 fi
-if [ "${VM_TESTS:-yes}" != no ] && [ -z "${UNIT_ONLY:-}" ]; then
+if [ $vm = yes ]; then
 	# DKMS: build for every supported kernel with headers on the host, then
 	# a VM boot with the 6.12 module (tests/dkms.sh).  The Debian packages:
 	# build, lintian, install, purge, then a 6.1 boot with the module their
 	# DKMS built (tests/pkg.sh).
-	start_debug_build
 	case " ${VM_GROUPS:-dkms} " in *" dkms "*)
 		run_host_test DKMS dkms.sh "$builddir/tests/dkms.out" dkms ;;
 	esac

@@ -375,24 +375,29 @@ static uintptr_t vma_cpu_end(int i)
 	return vm[i].end - (vm[i].pgoff < len ? vm[i].pgoff : len);
 }
 
-/* Every byte of [p, p + len) is accessible with prot, per the model. */
-static bool range_ok(const uint8_t *p, size_t len, int prot)
+/*
+ * [a, e) lies in adjacent model vmas, each with protection prot and, for
+ * cpu, within the part that a CPU access can fault in.
+ */
+static bool vmas_cover(uintptr_t a, uintptr_t e, int prot, bool cpu)
 {
-	uintptr_t a = (uintptr_t)p, e = a + len;
 	int i;
 
-	if (!p)
-		return false;
-	if (in_heap(p, len))
-		return true;
 	while (a < e) {
 		i = vma_find(a);
 		if (i < 0 || (vm[i].prot & prot) != prot ||
-		    (e < vm[i].end ? e : vm[i].end) > vma_cpu_end(i))
+		    (cpu && (e < vm[i].end ? e : vm[i].end) > vma_cpu_end(i)))
 			return false;
 		a = vm[i].end;
 	}
 	return true;
+}
+
+/* Every byte of [p, p + len) is accessible with prot, per the model. */
+static bool range_ok(const uint8_t *p, size_t len, int prot)
+{
+	return p && (in_heap(p, len) ||
+		     vmas_cover((uintptr_t)p, (uintptr_t)p + len, prot, true));
 }
 
 /*
@@ -404,18 +409,10 @@ static bool range_ok(const uint8_t *p, size_t len, int prot)
  */
 static bool safe_dest(const uint8_t *p, size_t len)
 {
-	uintptr_t a = (uintptr_t)p, e = a + len;
-	int i;
+	uintptr_t a = (uintptr_t)p;
 
-	if (a < 0x20000 || a >= 0x800000000000UL || in_heap(p, len))
-		return true;
-	while (a < e) {
-		i = vma_find(a);
-		if (i < 0)
-			return false;
-		a = vm[i].end;
-	}
-	return true;
+	return a < 0x20000 || a >= 0x800000000000UL || in_heap(p, len) ||
+	       vmas_cover(a, a + len, 0, false);
 }
 
 /*
