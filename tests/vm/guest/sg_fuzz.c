@@ -426,7 +426,7 @@ static bool views_settled(const uint8_t *p, size_t len)
 
 	for (i = 0; i < NVMA; i++)
 		if (vm[i].used && vm[i].start < e && vm[i].end > a &&
-		    now() < sf[vm[i].sfp].settle)
+		    !rsv_settled(vm[i].sfp))
 			return false;
 	return true;
 }
@@ -486,11 +486,11 @@ static void model_check(void)
  */
 static void unsettle(const struct io *io)
 {
-	double t = now() + SETTLE;
+	double n = now(), t = n + SETTLE;
 	int v = vma_find((uintptr_t)io->buf), k;
 
 	if (io->dir == SG_DXFER_TO_DEV || io->dir == SG_DXFER_TO_FROM_DEV) {
-		for (k = 0; k < NPEND && now() < pend[k].until; k++)
+		for (k = 0; k < NPEND && n < pend[k].until; k++)
 			;
 		if (k < NPEND)
 			pend[k] = (struct pend){ io->dev, io->lba,
