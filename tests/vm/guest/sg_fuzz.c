@@ -735,11 +735,15 @@ static void io_verdict(struct io *io, int rc)
 	for (k = 0; k < io->len && rbuf[k] == want[k]; k++)
 		;
 	v = vma_find((uintptr_t)io->buf);
+	e = vma_find((uintptr_t)io->buf + k);	/* where it first differs */
 	if (k < io->len)
-		fail("data differ from byte %u: %s lba %u len %u flags %#x buf %p (vma %d of Sg_fd %d, issued on %d), info %#x, expected %d %s",
+		fail("data differ from byte %u: %s lba %u len %u flags %#x buf %p (vma %d of Sg_fd %d, issued on %d; byte %u in vma %d of Sg_fd %d, %s, pgoff %#zx), info %#x, expected %d %s",
 		     k, io->dir == SG_DXFER_TO_DEV ? "WRITE" : "READ", io->lba,
 		     io->len, io->flags, (void *)io->buf, v,
-		     v < 0 ? -1 : vm[v].sfp, io->sfp, io->h.info, io->exp,
+		     v < 0 ? -1 : vm[v].sfp, io->sfp, k, e,
+		     e < 0 ? -1 : vm[e].sfp,
+		     e < 0 ? "heap" : vm[e].shared ? "shared" : "private",
+		     e < 0 ? (size_t)0 : vm[e].pgoff, io->h.info, io->exp,
 		     io->why);
 }
 
