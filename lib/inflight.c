@@ -88,7 +88,10 @@ struct slot {
 struct sgm_inflight {
 	int n;			/* slots */
 	struct slot *slot;	/* slot[0..n-1] */
-	struct pollfd *pfd;	/* pfd[i]: slot i's fd in flight, or -1 */
+	int *fifo;		/* slots with a command in flight, oldest
+				   first: a ring of n from head */
+	int head;		/* the oldest's place in fifo */
+	int queued;		/* commands in flight: one per live slot */
 	struct sgm_prefix in;	/* batches read */
 	struct sgm_prefix out[SGM_NOUT];	/* batches written, per dest */
 	uint64_t nbatches;	/* batches in the copy */
@@ -183,19 +186,31 @@ static int open_slot(struct sgm_copy *c, struct slot *s)
 	return 0;
 }
 
-/* Slot 0: the copy's own fds and buffer. */
-static void first_slot(struct sgm_copy *c, struct slot *s)
+/*
+ * Slot 0: the copy's own fds and buffer.  endpoint.c opened its sg fds
+ * O_NONBLOCK; a slot's read(2) must wait for its response, so that goes
+ * (SG_IO, as recover.c and verify.c use them, ignores it).
+ */
+static int first_slot(struct sgm_copy *c, struct slot *s)
 {
-	int k;
+	int k, res;
 
 	s->in_fd = c->in.fd;
 	for (k = 0; k < c->nout; k++)
 		s->out_fd[k] = is_sg(&c->out[k].end) ? c->out[k].end.fd : -1;
 	s->buf = c->buf;
 	s->buf_fd = c->buf_fd;
+	res = sio_set_blocking(s->in_fd);
+	for (k = 0; !res && k < c->nout; k++)
+		if (s->out_fd[k] >= 0)
+			res = sio_set_blocking(s->out_fd[k]);
+	if (res)
+		pr2serr(SGM_PFX "thr: fcntl(F_SETFL) on an sg fd: %s\n",
+			strerror(-res));
+	return res ? sg_convert_errno(-res) : 0;
 }
 
-/* Allocate the slots, the poll set and the prefixes for n slots. */
+/* Allocate the slots, the ring and the prefixes for n slots. */
 static int alloc_fl(struct sgm_copy *c, struct sgm_inflight *f, int n)
 {
 	uint32_t win = (uint32_t)n * WIN_PER_SLOT;
@@ -204,8 +219,8 @@ static int alloc_fl(struct sgm_copy *c, struct sgm_inflight *f, int n)
 	f->n = n;
 	f->fail_batch = UINT64_MAX;
 	f->slot = calloc((size_t)n, sizeof(*f->slot));
-	f->pfd = calloc((size_t)n, sizeof(*f->pfd));
-	res = f->slot && f->pfd ? 0 : -ENOMEM;
+	f->fifo = calloc((size_t)n, sizeof(*f->fifo));
+	res = f->slot && f->fifo ? 0 : -ENOMEM;
 	if (!res)
 		res = sgm_prefix_init(&f->in, win);
 	for (k = 0; !res && k < c->nout; k++)
@@ -254,7 +269,7 @@ int sgm_inflight_open(struct sgm_copy *c)
 	f->nbatches = nb;
 	res = alloc_fl(c, f, n);
 	if (!res)
-		first_slot(c, &f->slot[0]);
+		res = first_slot(c, &f->slot[0]);
 	for (i = 1; !res && i < n; i++)
 		res = open_slot(c, &f->slot[i]);
 	if (res) {
@@ -279,7 +294,7 @@ void sgm_inflight_close(struct sgm_copy *c)
 	for (k = 0; k < SGM_NOUT; k++)
 		sgm_prefix_free(&f->out[k]);
 	free(f->slot);
-	free(f->pfd);
+	free(f->fifo);
 	free(f);
 	c->fl = NULL;
 }
@@ -416,6 +431,13 @@ static int verify_dest(struct sgm_copy *c, struct slot *s, int k,
 	return res;
 }
 
+/* Slot s has a command in flight, the newest: it goes last in the ring. */
+static void enqueue(struct sgm_inflight *f, struct slot *s)
+{
+	f->fifo[(f->head + f->queued) % f->n] = (int)(s - f->slot);
+	f->queued++;
+}
+
 /* Queue a command of slot s on fd; the slot then waits for it. */
 static int issue(struct sgm_copy *c, struct slot *s, const struct sgx_dev *d,
 		 int fd, enum sgx_cmd cmd, uint64_t lba, void *buf,
@@ -430,6 +452,8 @@ static int issue(struct sgm_copy *c, struct slot *s, const struct sgx_dev *d,
 		res = sgx_submit(&s->dev, &s->req);
 	if (res)
 		fail(c, s, res);
+	else
+		enqueue(c->fl, s);
 	return res;
 }
 
@@ -580,12 +604,14 @@ static int after_error(struct sgm_copy *c, struct slot *s, int res)
 	return -1;
 }
 
-/* Slot s's fd polled ready: take the response and move the slot on. */
-static void complete(struct sgm_copy *c, struct slot *s)
+/*
+ * Slot s's response was collected with res (sgx_collect): judge it and
+ * move the slot on.
+ */
+static void complete(struct sgm_copy *c, struct slot *s, int res)
 {
 	struct sgm_inflight *f = c->fl;
 	bool again = false;
-	int res = sgx_collect(&s->dev, &s->req);
 
 	if (!res) {
 		res = sgx_finish(&s->dev, &s->req, &again);
@@ -595,8 +621,10 @@ static void complete(struct sgm_copy *c, struct slot *s)
 		count_smmap(c, s);
 	if (again && !sgs_fatal_sig) {	/* retried even after a stop */
 		res = sgx_submit(&s->dev, &s->req);
-		if (!res)
+		if (!res) {
+			enqueue(f, s);
 			return;
+		}
 	}
 	if (res)
 		res = after_error(c, s, res);
@@ -621,33 +649,33 @@ static void complete(struct sgm_copy *c, struct slot *s)
 	write_from(c, s, s->k + 1);
 }
 
-/* Wait for commands in flight and complete those done.  A fatal signal
- * stops the handing out, never the waiting. */
+/*
+ * Wait for the oldest command in flight and complete it.  One blocking
+ * read(2) on its slot's fd does both: per command a write(2) and a
+ * read(2), where poll(2) over every slot cost a third call whenever the
+ * device was slower than the loop (doc/performance.md, "thr=").  Devices
+ * complete about in the order sg queued the commands; on one that does
+ * not, a finished slot waits until the older commands are done, and the
+ * depth is that much lower meanwhile.  A fatal signal ends the read
+ * (-EINTR): it stops the handing out, never the waiting.
+ */
 static void wait_some(struct sgm_copy *c)
 {
 	struct sgm_inflight *f = c->fl;
-	int i, n;
+	struct slot *s;
+	int res;
 
-	for (i = 0; i < f->n; i++) {
-		f->pfd[i].fd = f->slot[i].stage == SLOT_IDLE ? -1
-						      : f->slot[i].dev.fd;
-		f->pfd[i].events = POLLIN;
-		f->pfd[i].revents = 0;
-	}
-	n = sio_poll(f->pfd, (nfds_t)f->n, -1);
-	if (n == -EINTR)
-		return;
-	if (n < 0) {	/* cannot wait: nothing sane is left to do */
-		pr2serr(SGM_PFX "thr: poll: %s\n", strerror(-n));
-		if (!f->status)
-			f->status = sg_convert_errno(-n);
-		f->stop = true;
+	if (!f->queued) {	/* cannot be: each live slot has one queued */
 		f->live = 0;
 		return;
 	}
-	for (i = 0; i < f->n; i++)
-		if (f->pfd[i].revents)
-			complete(c, &f->slot[i]);
+	s = &f->slot[f->fifo[f->head]];
+	res = sgx_collect(&s->dev, &s->req);
+	if (res == -EINTR)
+		return;
+	f->head = (f->head + 1) % f->n;
+	f->queued--;
+	complete(c, s, res);
 }
 
 /* Each slot's share of the work (verbose). */

@@ -10,10 +10,10 @@
  * says for the one-buffer copy); slot 0 is the copy's own fds and buffer.
  *
  * One thread drives every slot through the sg v3 asynchronous interface
- * (write(2) a request, poll(2), read(2) the response; sg_xfer.h): in the
- * guest under icount that cost less per command than one thread per slot
- * doing SG_IO, and the counters, the progress reports and the signal flags
- * then need no locking (doc/performance.md, "thr=").
+ * (write(2) a request; a blocking read(2) of the oldest one's response;
+ * sg_xfer.h): in the guest under icount that cost less per command than
+ * one thread per slot doing SG_IO, and the counters, the progress reports
+ * and the signal flags then need no locking (doc/performance.md, "thr=").
  *
  * Batches complete out of order, so what the copy claims (records in and
  * out, the resume operands) is the contiguous prefix of batches done, per

@@ -368,6 +368,8 @@ int sgx_collect(const struct sgx_dev *d, struct sgx_req *q)
 {
 	ssize_t n = sio_read1(d->fd, &q->hdr, sizeof(q->hdr));
 
+	if (n == -EINTR)
+		return -EINTR;	/* still in flight: nothing to report */
 	if (n < 0)
 		return v3_failed(d, q, (int)-n);
 	return 0;

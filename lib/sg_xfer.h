@@ -132,11 +132,13 @@ int sgx_rw(const struct sgx_dev *d, enum sgx_cmd cmd, uint64_t lba,
  * thread keeps many commands in flight (one per fd: an fd's response is
  * then always its one request's).  sgx_prep() fills q (which must stay
  * put until the response is collected: the header points into it);
- * sgx_submit() queues it; once d->fd polls readable, sgx_collect() reads
- * the response and sgx_finish() judges it as sgx_rw() does: retry
- * (*again: submit q again), recovered (0), or a category after the sense
- * is printed.  All return as described at the top (prep: 0 or
- * SG_LIB_SYNTAX_ERROR); q->res accumulates over the tries.
+ * sgx_submit() queues it; sgx_collect() reads the response, waiting for
+ * it on a blocking d->fd, and sgx_finish() judges it as sgx_rw() does:
+ * retry (*again: submit q again), recovered (0), or a category after the
+ * sense is printed.  All return as described at the top (prep: 0 or
+ * SG_LIB_SYNTAX_ERROR), but for sgx_collect()'s -EINTR: a fatal signal
+ * (sio_set_stop_flag) ended the wait, the request is still in flight and
+ * nothing was printed.  q->res accumulates over the tries.
  */
 struct sgx_req {
 	struct sg_io_hdr hdr;	/* the request, then its response */

@@ -122,21 +122,24 @@ int sio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return 0;
 }
 
-int sio_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
+/* Turn the file status flag fl off on fd: 0 or -errno. */
+static int clear_fl(int fd, int fl)
 {
-	int n;
+	int now = fcntl(fd, F_GETFL);
 
-	RETRY(n, poll(fds, nfds, timeout_ms));
-	return n < 0 ? -errno : n;
+	if (now < 0 || fcntl(fd, F_SETFL, now & ~fl) < 0)
+		return -errno;
+	return 0;
+}
+
+int sio_set_blocking(int fd)
+{
+	return clear_fl(fd, O_NONBLOCK);
 }
 
 int sio_drop_direct(int fd)
 {
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_DIRECT) < 0)
-		return -errno;
-	return 0;
+	return clear_fl(fd, O_DIRECT);
 }
 
 int sio_std_fds(void)

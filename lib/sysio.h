@@ -12,7 +12,6 @@
 #ifndef SGSMMAP_SYSIO_H
 #define SGSMMAP_SYSIO_H
 
-#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -55,12 +54,8 @@ ssize_t sio_read1(int fd, void *buf, size_t len);
  * (-ENOSPC for a write that moved nothing). */
 int sio_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
-/*
- * poll(2): the count of ready fds, or -errno.  An EINTR is retried as
- * everywhere here, so a caller that must go on waiting after a fatal
- * signal (to collect commands in flight) loops on -EINTR itself.
- */
-int sio_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
+/* Turn O_NONBLOCK off on fd, so that read(2) waits: 0 or -errno. */
+int sio_set_blocking(int fd);
 
 /* Turn O_DIRECT off on fd (for an unaligned tail): 0 or -errno. */
 int sio_drop_direct(int fd);
