@@ -92,6 +92,9 @@ struct sgm_inflight {
 				   first: a ring of n from head */
 	int head;		/* the oldest's place in fifo */
 	int queued;		/* commands in flight: one per live slot */
+	int *idle;		/* idle[0..nidle-1]: the slots without a
+				   batch, the next to start last */
+	int nidle;
 	struct sgm_prefix in;	/* batches read */
 	struct sgm_prefix out[SGM_NOUT];	/* batches written, per dest */
 	uint64_t nbatches;	/* batches in the copy */
@@ -220,11 +223,14 @@ static int alloc_fl(struct sgm_copy *c, struct sgm_inflight *f, int n)
 	f->fail_batch = UINT64_MAX;
 	f->slot = calloc((size_t)n, sizeof(*f->slot));
 	f->fifo = calloc((size_t)n, sizeof(*f->fifo));
-	res = f->slot && f->fifo ? 0 : -ENOMEM;
+	f->idle = calloc((size_t)n, sizeof(*f->idle));
+	res = f->slot && f->fifo && f->idle ? 0 : -ENOMEM;
 	if (!res)
 		res = sgm_prefix_init(&f->in, win);
 	for (k = 0; !res && k < c->nout; k++)
 		res = sgm_prefix_init(&f->out[k], win);
+	for (i = 0; f->idle && i < n; i++)	/* slot 0 starts first */
+		f->idle[f->nidle++] = n - 1 - i;
 	for (i = 0; f->slot && i < n; i++) {
 		f->slot[i].in_fd = -1;
 		for (k = 0; k < SGM_NOUT; k++)
@@ -295,6 +301,7 @@ void sgm_inflight_close(struct sgm_copy *c)
 		sgm_prefix_free(&f->out[k]);
 	free(f->slot);
 	free(f->fifo);
+	free(f->idle);
 	free(f);
 	c->fl = NULL;
 }
@@ -457,11 +464,12 @@ static int issue(struct sgm_copy *c, struct slot *s, const struct sgx_dev *d,
 	return res;
 }
 
-/* The slot is done with its batch (or gave it up). */
+/* The slot is done with its batch (or gave it up): it may start again. */
 static void idle(struct sgm_inflight *f, struct slot *s)
 {
 	s->stage = SLOT_IDLE;
 	f->live--;
+	f->idle[f->nidle++] = (int)(s - f->slot);
 }
 
 /*
@@ -698,15 +706,14 @@ static void print_tally(const struct sgm_copy *c)
 int sgm_inflight_run(struct sgm_copy *c)
 {
 	struct sgm_inflight *f = c->fl;
-	int i;
 
 	sgs_start(&c->st);
 	for (;;) {
 		if (sgs_poll(&c->st))
 			f->stop = true;
-		for (i = 0; i < f->n && can_start(c); i++)
-			if (f->slot[i].stage == SLOT_IDLE)
-				start(c, &f->slot[i]);
+		/* no scan of the slots: a loop turn per command at depth */
+		while (f->nidle && can_start(c))
+			start(c, &f->slot[f->idle[--f->nidle]]);
 		if (f->live == 0)
 			break;
 		wait_some(c);
