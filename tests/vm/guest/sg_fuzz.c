@@ -109,6 +109,7 @@ struct io {
 	sg_io_hdr_t h;
 	uint8_t cdb[10], sense[32];
 	uint8_t *snap;
+	uint64_t fill;		/* seed of a READ's pre-fill (diagnosis) */
 };
 
 static const char *devs[MAXDEV];
@@ -431,6 +432,47 @@ static bool views_settled(const uint8_t *p, size_t len)
 	return true;
 }
 
+/* The reserve bytes that vma i shows of [a, e): [*r0, *r1). */
+static void vma_rsv(int i, uintptr_t a, uintptr_t e, size_t *r0, size_t *r1)
+{
+	uintptr_t s = vm[i].start > a ? vm[i].start : a;
+	uintptr_t t = vm[i].end < e ? vm[i].end : e;
+
+	*r0 = vm[i].pgoff + (s - vm[i].start);
+	*r1 = vm[i].pgoff + (t - vm[i].start);
+}
+
+/*
+ * Does [p, p + len) show some reserve byte twice: two shared mappings of
+ * one Sg_fd, both in the range, over the same part of its reserve?  A
+ * READ there writes that byte once per place, the later data winning, so
+ * what the range then shows is not the device's data in order (seed 7
+ * and 10: two adjacent mappings of a reserve from pgoff 0).
+ */
+static bool views_alias(const uint8_t *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p, e = a + len;
+	size_t i0, i1, j0, j1;
+	int i, j;
+
+	for (i = 0; i < NVMA; i++) {
+		if (!vm[i].used || !vm[i].shared || vm[i].end <= a ||
+		    vm[i].start >= e)
+			continue;
+		vma_rsv(i, a, e, &i0, &i1);
+		for (j = i + 1; j < NVMA; j++) {
+			if (!vm[j].used || !vm[j].shared ||
+			    vm[j].sfp != vm[i].sfp || vm[j].end <= a ||
+			    vm[j].start >= e)
+				continue;
+			vma_rsv(j, a, e, &j0, &j1);
+			if (i0 < j1 && j0 < i1)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Does [p, p + len) touch a mapping of Sg_fd s? */
 static bool touches(const uint8_t *p, size_t len, int s)
 {
@@ -651,7 +693,9 @@ static void io_prepare(struct io *io, bool racy, bool may_check)
 					io->dir == SG_DXFER_TO_DEV ?
 					PROT_READ | PROT_WRITE : PROT_READ);
 	} else if (range_ok(io->buf, io->len, need) &&
-		   (shr || !touches(io->buf, io->len, io->sfp))) {
+		   (shr || !touches(io->buf, io->len, io->sfp)) &&
+		   (io->dir != SG_DXFER_FROM_DEV ||
+		    !views_alias(io->buf, io->len))) {
 		/* stock indirect IO through the fd's own reserve aliases */
 		io->view = io->buf;
 	}
@@ -659,8 +703,9 @@ static void io_prepare(struct io *io, bool racy, bool may_check)
 		return;
 	io->check = true;
 	if (io->dir == SG_DXFER_FROM_DEV) {
+		io->fill = rnd();
 		if (!eff_mmap)
-			fill(io->buf, io->len, rnd());
+			fill(io->buf, io->len, io->fill);
 		return;
 	}
 	if (!eff_mmap && range_ok(io->buf, io->len, PROT_WRITE))
@@ -668,6 +713,142 @@ static void io_prepare(struct io *io, bool racy, bool may_check)
 	else if (eff_mmap)
 		fill((void *)io->view, io->len, rnd());
 	memcpy(io->snap, io->view, io->len);
+}
+
+/* ---- diagnosis of a data mismatch (printed once, then the run fails) -- */
+
+/* Where in a[0..n) does b[0..m) first occur?  -1 if nowhere. */
+static long find_bytes(const uint8_t *a, size_t n, const uint8_t *b, size_t m)
+{
+	size_t i;
+
+	for (i = 0; m <= n && i <= n - m; i++)
+		if (!memcmp(a + i, b, m))
+			return (long)i;
+	return -1;
+}
+
+/* What the bytes of a READ that differ hold instead: the pre-fill (no
+ * copy reached them), or the right data shifted (copied through an
+ * aliasing buffer). */
+static void diag_bytes(const struct io *io, unsigned int k)
+{
+	uint8_t *pat = malloc(io->len);
+	unsigned int n = io->len - k < 64 ? io->len - k : 64;
+	long at;
+
+	if (pat && io->dir == SG_DXFER_FROM_DEV) {
+		fill(pat, io->len, io->fill);
+		for (at = k; at < io->len && io->view[at] == pat[at]; at++)
+			;
+		printf("sg_fuzz: diag: bytes %u..%ld hold the pre-fill of the buffer\n",
+		       k, at - 1);
+	}
+	free(pat);
+	at = find_bytes(rbuf, io->len, io->view + k, n);
+	printf("sg_fuzz: diag: the %u bytes from %u are the device's bytes from %ld\n",
+	       n, k, at);
+}
+
+/* Which slots share an open file (kcmp), against the model's Sg_fds. */
+static void diag_slots(void)
+{
+	int i, j, same;
+
+	for (i = 0; i < NSLOT; i++)
+		if (sl[i].fd >= 0)
+			printf("sg_fuzz: diag: slot %d fd %d Sg_fd %d\n", i,
+			       sl[i].fd, sl[i].sfp);
+	for (i = 0; i < NSLOT; i++)
+		for (j = i + 1; j < NSLOT; j++) {
+			if (sl[i].fd < 0 || sl[j].fd < 0)
+				continue;
+			same = (int)syscall(SYS_kcmp, getpid(), getpid(),
+					    0 /* KCMP_FILE */, sl[i].fd,
+					    sl[j].fd);
+			if (same < 0) {
+				printf("sg_fuzz: diag: kcmp: %s\n",
+				       strerror(errno));
+				return;
+			}
+			same = !same;
+			if (same != (sl[i].sfp == sl[j].sfp))
+				printf("sg_fuzz: diag: slots %d and %d: kernel says %s open file, model %s\n",
+				       i, j, same ? "one" : "two",
+				       same ? "two" : "one");
+		}
+}
+
+static void diag_model(void)
+{
+	int i;
+	double t = now();
+
+	for (i = 0; i < NSFP; i++)
+		if (sf[i].used)
+			printf("sg_fuzz: diag: Sg_fd %d dev %d rsv %d mmapped %d first %d ro %d held %d settle %+.3f s\n",
+			       i, sf[i].dev, sf[i].rsv, sf[i].mmapped,
+			       sf[i].first, sf[i].ro, sf[i].held,
+			       sf[i].settle - t);
+	for (i = 0; i < NVMA; i++)
+		if (vm[i].used)
+			printf("sg_fuzz: diag: vma %d %#lx-%#lx Sg_fd %d pgoff %#zx prot %d %s\n",
+			       i, (unsigned long)vm[i].start,
+			       (unsigned long)vm[i].end, vm[i].sfp, vm[i].pgoff,
+			       vm[i].prot, vm[i].shared ? "shared" : "private");
+}
+
+/*
+ * Whose reserve does each mapping show?  Each open slot READs, with mmap
+ * IO, a block marked with its number into its own reserve; a mapping at
+ * pgoff 0 that then shows a slot's mark maps that slot's reserve.
+ */
+static void diag_reserves(void)
+{
+	uint8_t mark[512];
+	int i, v, d, done[NSFP] = { 0 };
+	struct io io;
+
+	for (i = 0; i < NSLOT; i++) {
+		if (sl[i].fd < 0 || done[sl[i].sfp])
+			continue;
+		done[sl[i].sfp] = 1;
+		d = sf[sl[i].sfp].dev;
+		memset(mark, 0, sizeof(mark));
+		snprintf((char *)mark, sizeof(mark), "sg_fuzz mark slot %d", i);
+		io = (struct io){ .fd = sl[i].fd, .dev = d,
+				  .dir = SG_DXFER_FROM_DEV,
+				  .lba = REGION / bsz[d] + i, .len = bsz[d],
+				  .flags = SG_FLAG_MMAP_IO };
+		memcpy(rbuf, mark, sizeof(mark));
+		memset(rbuf + sizeof(mark), 0, bsz[d] - sizeof(mark));
+		if (plain_io(chk[d], d, SG_DXFER_TO_DEV, io.lba, bsz[d], rbuf))
+			continue;
+		io_hdr(&io, 0);
+		if (ioctl(io.fd, SG_IO, &io.h) < 0 || !good_status(&io.h)) {
+			printf("sg_fuzz: diag: slot %d: mmap-IO READ failed (errno %d)\n",
+			       i, errno);
+			continue;
+		}
+		for (v = 0; v < NVMA; v++)
+			if (vm[v].used && !vm[v].pgoff &&
+			    (vm[v].prot & PROT_READ) &&
+			    vma_cpu_end(v) - vm[v].start >= 64 &&
+			    !memcmp((void *)vm[v].start, mark, 32))
+				printf("sg_fuzz: diag: vma %d (model Sg_fd %d) shows the reserve of slot %d (model Sg_fd %d)\n",
+				       v, vm[v].sfp, i, sl[i].sfp);
+	}
+}
+
+static void diagnose(const struct io *io, unsigned int k)
+{
+	if (in_child)
+		printf("sg_fuzz: diag: in a fork child\n");
+	diag_bytes(io, k);
+	diag_slots();
+	diag_model();
+	diag_reserves();
+	fflush(stdout);
 }
 
 /* After io ended with rc (0 or -errno): the info bit and the data. */
@@ -736,6 +917,8 @@ static void io_verdict(struct io *io, int rc)
 		;
 	v = vma_find((uintptr_t)io->buf);
 	e = vma_find((uintptr_t)io->buf + k);	/* where it first differs */
+	if (k < io->len && !failed)
+		diagnose(io, k);
 	if (k < io->len)
 		fail("data differ from byte %u: %s lba %u len %u flags %#x buf %p (vma %d of Sg_fd %d, issued on %d; byte %u in vma %d of Sg_fd %d, %s, pgoff %#zx), info %#x, expected %d %s",
 		     k, io->dir == SG_DXFER_TO_DEV ? "WRITE" : "READ", io->lba,
