@@ -1,13 +1,16 @@
 # Work per command of the queued copies (issue 12, part 2), booted by
-# tests/bench/percmd.sh under icount: scsi_debug delay=0 (CPU-bound), every
-# copy timed with C and 2C blocks, so that start-up (opening and mapping
-# the slots) cancels in t(2C) - t(C); then the system calls of each copy
-# counted with strace -c -f (when the boot carries strace).  Lines:
+# tests/bench/percmd.sh under icount: sgm_dd oflag=smmap, stock sgp_dd
+# iflag=mmap and (7.1 and later) bsg + io_uring, at depths 1 to 16, on
+# scsi_debug delay=0 (CPU-bound), every copy timed with C and 2C blocks,
+# so that start-up (opening and mapping the slots) cancels in t(2C) -
+# t(C); then the system calls of each copy
+# counted with strace -c -f (when the boot carries strace).  C is 8 MiB
+# of blocks, the C run goes first (percmd.sh tells them apart so).  Lines:
 #   @@BENCH pc-METHOD-DEPTH:16:BLOCKS:ROUND REAL USER SYS STATUS
 #   @@STRACE METHOD-DEPTH <strace -c line>
 [ -n "${SG_IN:-}" ] || { echo "FAILED: no rig devices"; exit 1; }
 bs=${SECTOR:-512}
-C=16384
+C=$((8388608 / bs))
 B=16	# blocks per command: pc_bpt=B on the kernel command line
 for a in $(cat /proc/cmdline); do case "$a" in pc_bpt=*) B=${a#pc_bpt=} ;; esac; done
 echo 0 >/sys/bus/pseudo/drivers/scsi_debug/delay
@@ -24,10 +27,11 @@ cmd_of() {	# METHOD DEPTH BLOCKS
 	case "$1" in
 	smmap) CMD="/usr/local/bin/sgm_dd if=$SG_IN of=$SG_OUT oflag=smmap bs=$bs bpt=$B count=$3 thr=$2" ;;
 	uring) CMD="sgbench-uring $BI $BO $bs $B $3 $2" ;;
+	sgpm) CMD="/opt/sg3/bin/sgp_dd if=$SG_IN of=$SG_OUT iflag=mmap bs=$bs bpt=$B count=$3 thr=$2" ;;
 	esac
 }
-ms="smmap"
-[ "$uring" = 1 ] && ms="smmap uring"
+ms="smmap sgpm"
+[ "$uring" = 1 ] && ms="$ms uring"
 for r in 0 1 2; do
 	for m in $ms; do
 		for t in 1 2 4 8 16; do
