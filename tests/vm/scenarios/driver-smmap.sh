@@ -55,11 +55,8 @@ if [ "${RIG_HBA:-scsi_debug}" != scsi_debug ]; then
 	note "$RIG_HBA disks: no scsi_debug delay, no segment-limit check, 500 iterations"
 	knob=/nonexistent iterations=500
 fi
-# The debug kernel (kmemleak's control file is there): KASAN's quarantine
-# keeps freed objects in Slab for a while, so memory is reported, not
-# bounded; kmemleak's scan at the end of the boot is the leak check there.
 bound=
-[ ! -e /sys/kernel/debug/kmemleak ] || { bound=--no-mem-bound; note "debug kernel: memory reported, not bounded (kmemleak checks leaks)"; }
+! leaks_by_kmemleak || bound=--no-mem-bound
 sg_smmap_test $mode --iterations "${SMMAP_ITERATIONS:-$iterations}" $bound \
 	--delay-knob "$knob" "$SG_IN" "$SG_OUT" || fail "sg_smmap_test $mode"
 

@@ -126,15 +126,7 @@ done
 note "$CYCLES cycles in $(($(date +%s) - t0)) s"
 eval "dmf=\$((mf10 - mf$CYCLES)) dsl=\$((sl$CYCLES - sl10)) dsu=\$((su$CYCLES - su10))"
 note "cycle 10 -> $CYCLES: MemFree+pcp $(sgn $((-dmf))) kB, Slab $(sgn $dsl) kB, SUnreclaim $(sgn $dsu) kB (bounds -$MEMFREE_BOUND, +$SLAB_BOUND)"
-# The debug kernel (kmemleak's control file is there): KASAN's quarantine
-# keeps freed objects as slab in use and the checkers keep records of
-# their own, so the counters drift with no leak (SUnreclaim +448 kB over
-# 10 cycles once, with kmemleak's report empty).  kmemleak's scan at the end of
-# the boot is the leak check there, as in driver-smmap.
-if [ -e /sys/kernel/debug/kmemleak ]; then
-	note "debug kernel: memory reported, not bounded (kmemleak checks leaks)"
-	exit 0
-fi
+! leaks_by_kmemleak || exit 0
 [ "$dsl" -le $SLAB_BOUND ] || fail "Slab grew by $dsl kB"
 [ "$dsu" -le $SLAB_BOUND ] || fail "SUnreclaim grew by $dsu kB"
 [ "$dmf" -le $MEMFREE_BOUND ] || fail "MemFree fell by $dmf kB"
