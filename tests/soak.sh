@@ -8,7 +8,9 @@
 # iteration warm-up, with the Slab/MemFree and throughput bounds.
 # The guest programs must be built first (make check builds them).
 # Environment: builddir (default: the source tree), SOAK_TIMEOUT seconds
-# (default 5400), SOAK_LOG file to keep the guest console.
+# (default 5400), SOAK_LOG file to keep the guest console, SOAK_KERNEL a
+# kernel line of run.sh --kernel (default run.sh's; "debug" is the
+# project's KASAN/lockdep/kmemleak kernel, about 17 minutes here).
 # Exit status 0 when the soak passed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,4 +21,5 @@ set -- --builddir "$builddir" --name soak --sg patched --hosts 4 --icount \
 	--timeout "${SOAK_TIMEOUT:-5400}" \
 	--append "rel_soak_n=$iter rel_soak_seed=$seed"
 [ -z "${SOAK_LOG:-}" ] || set -- "$@" --log "$SOAK_LOG"
+[ -z "${SOAK_KERNEL:-}" ] || set -- "$@" --kernel "$SOAK_KERNEL"
 exec "$here/vm/run.sh" "$@" rel-soak
