@@ -9,6 +9,10 @@
 # the guest's second CPU then works too.  Each fuzzer's progress lines
 # stream to the console as they come ("# [j] ..."), so that a run stopped by
 # its time limit still shows how far it got.
+# FUZZ_MONITOR=SEC (same sources, sg_fuzz_monitor=SEC; default 0: off)
+# prints every SEC seconds a line of what could grow in a long run: the
+# kernel's free memory, slab and page tables, the number of processes,
+# and each fuzzer's mappings and resident size.
 # Pass: every sg_fuzz exits 0 (every checked info bit, refusal and data
 # right; no op hung) and printed its summary line.  The rig fails the boot
 # on any BUG, WARNING, Oops or call trace in dmesg.  Replay a failure with
@@ -58,13 +62,33 @@ run_job() {
 	done
 }
 
+# monitor SEC: the FUZZ_MONITOR line every SEC seconds, until killed.
+monitor() {
+	while sleep "$1"; do
+		m=$(awk '/^(MemFree|Slab|SUnreclaim|PageTables):/ { printf " %s %s", $1, $2 }' /proc/meminfo)
+		n=$(ls -d /proc/[0-9]* | wc -l)
+		f=
+		for p in $(pidof sg_fuzz); do
+			f="$f $p:$(wc -l </proc/$p/maps 2>/dev/null)maps,$(awk '/^VmRSS/ { print $2 }' /proc/$p/status 2>/dev/null)kB"
+		done
+		note "[mon] $(cut -d' ' -f1 /proc/uptime)s$m kB, $n processes, sg_fuzz$f"
+	done
+}
+
+MON=$(setting FUZZ_MONITOR sg_fuzz_monitor 0)
 t0=$(cut -d' ' -f1 /proc/uptime)
-j=0
+j=0 pids= mon=
+if [ "$MON" -gt 0 ]; then
+	monitor "$MON" &
+	mon=$!
+fi
 while [ $j -lt "$JOBS" ]; do
 	run_job $j &
+	pids="$pids $!"
 	j=$((j + 1))
 done
-wait
+wait $pids
+[ -z "$mon" ] || kill "$mon"
 t1=$(cut -d' ' -f1 /proc/uptime)
 note "RESULT $JOBS sg_fuzz job(s), guest time $(awk "BEGIN { print $t1 - $t0 }") s"
 bad=
