@@ -20,12 +20,11 @@
 #   sg_fuzz --seed N --ops M DEV DEV...
 command -v sg_fuzz >/dev/null ||
 	fail "sg_fuzz not in the guest (make -C tests vm/guest/sg_fuzz)"
-cfg() { sed -n "s/^$1='\{0,1\}\([0-9]*\)'\{0,1\}$/\1/p" /rig/config 2>/dev/null; }
-arg() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" /proc/cmdline; }
-setting() { # NAME ARG DEFAULT: environment, /rig/config, command line, default
+# setting NAME ARG DEFAULT: $NAME (the environment, or /rig/config, which
+# lib.sh has sourced), else ARG=N on the kernel command line, else DEFAULT.
+setting() {
 	eval "v=\${$1:-}"
-	v=${v:-$(cfg "$1")}
-	v=${v:-$(arg "$2")}
+	v=${v:-$(sed -n "s/.*$2=\([0-9]*\).*/\1/p" /proc/cmdline)}
 	echo "${v:-$3}"
 }
 OPS=$(setting FUZZ_OPS sg_fuzz_ops 20000)
