@@ -65,7 +65,8 @@ run_job() {
 monitor() {
 	while sleep "$1"; do
 		m=$(awk '/^(MemFree|Slab|SUnreclaim|PageTables):/ { printf " %s %s", $1, $2 }' /proc/meminfo)
-		n=$(ls -d /proc/[0-9]* | wc -l)
+		# A process may exit between the glob and ls: not an error.
+		n=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 		f=
 		for p in $(pidof sg_fuzz); do
 			f="$f $p:$(wc -l </proc/$p/maps 2>/dev/null)maps,$(awk '/^VmRSS/ { print $2 }' /proc/$p/status 2>/dev/null)kB"
